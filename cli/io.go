@@ -1,0 +1,327 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// app carries the process-wide I/O and output settings shared by commands.
+type app struct {
+	in     io.Reader
+	out    io.Writer
+	errOut io.Writer
+
+	jsonOut  bool
+	noPrompt bool
+	quiet    bool
+
+	color  bool // ANSI colour on stdout/stderr
+	stdinR *bufio.Reader
+}
+
+func newApp(in io.Reader, out, errOut io.Writer) *app {
+	return &app{in: in, out: out, errOut: errOut}
+}
+
+// setup runs before every command: --json implies --no-prompt, and colour
+// is used only on a terminal without NO_COLOR.
+func (a *app) setup(*cobra.Command) error {
+	if a.jsonOut {
+		a.noPrompt = true
+	}
+	_, noColor := os.LookupEnv("NO_COLOR")
+	a.color = !noColor && !a.jsonOut && isTerminal(a.out)
+	return nil
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// UserError is an error with a hint telling the user what to do next.
+type UserError struct {
+	Err  error
+	Hint string
+}
+
+func (e *UserError) Error() string { return e.Err.Error() }
+func (e *UserError) Unwrap() error { return e.Err }
+
+// withHint attaches a next-step hint to err.
+func withHint(err error, hint string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return &UserError{Err: err, Hint: fmt.Sprintf(hint, args...)}
+}
+
+// usageErrorf reports a mistake in how the command was called (exit code 2).
+func usageErrorf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}
+
+// reportError prints err as one line (plus a hint) and returns the exit code.
+func (a *app) reportError(err error) int {
+	code := 1
+	msg := err.Error()
+	if errors.Is(err, errUsage) {
+		code = 2
+		msg = strings.TrimPrefix(msg, errUsage.Error()+": ")
+	} else if strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
+		strings.HasPrefix(msg, "unknown shorthand flag") || strings.Contains(msg, "flag needs an argument") ||
+		strings.HasPrefix(msg, "invalid argument") || strings.HasPrefix(msg, "required flag") ||
+		strings.HasPrefix(msg, "accepts ") {
+		code = 2
+	}
+	msg = strings.ReplaceAll(msg, "\n", " ")
+	var hint string
+	var ue *UserError
+	if errors.As(err, &ue) {
+		hint = ue.Hint
+	}
+	if a.jsonOut {
+		doc := map[string]any{"success": false, "error": msg}
+		if hint != "" {
+			doc["hint"] = hint
+		}
+		_ = a.printJSON(doc)
+	}
+	fmt.Fprintf(a.errOut, "%s %s\n", a.paint(red, "error:"), msg)
+	if hint != "" && !a.jsonOut {
+		fmt.Fprintf(a.errOut, "  %s\n", hint)
+	}
+	return code
+}
+
+// printJSON writes v as the command's single JSON document.
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// result prints v as JSON in --json mode, or calls human to print it for people.
+func (a *app) result(v any, human func()) error {
+	if a.jsonOut {
+		return a.printJSON(v)
+	}
+	human()
+	return nil
+}
+
+// printf writes human output (suppressed in --json mode).
+func (a *app) printf(format string, args ...any) {
+	if a.jsonOut {
+		return
+	}
+	fmt.Fprintf(a.out, format, args...)
+}
+
+// infof writes progress and notices to stderr (suppressed by --json and --quiet).
+func (a *app) infof(format string, args ...any) {
+	if a.jsonOut || a.quiet {
+		return
+	}
+	fmt.Fprintf(a.errOut, format, args...)
+}
+
+// success prints a green check line for people.
+func (a *app) success(format string, args ...any) {
+	if a.jsonOut {
+		return
+	}
+	fmt.Fprintf(a.out, "%s %s\n", a.paint(green, "✔"), fmt.Sprintf(format, args...))
+}
+
+// warn prints a yellow warning line on stderr, even in quiet mode.
+func (a *app) warn(format string, args ...any) {
+	if a.jsonOut {
+		return
+	}
+	fmt.Fprintf(a.errOut, "%s %s\n", a.paint(yellow, "warning:"), fmt.Sprintf(format, args...))
+}
+
+// ANSI colours.
+const (
+	red    = "31"
+	green  = "32"
+	yellow = "33"
+	blue   = "34"
+	cyan   = "36"
+	bold   = "1"
+	dim    = "2"
+)
+
+// paint wraps s in an ANSI colour when colour is on.
+func (a *app) paint(color, s string) string {
+	if !a.color {
+		return s
+	}
+	return "\x1b[" + color + "m" + s + "\x1b[0m"
+}
+
+// table prints rows under headers with aligned columns and an optional footer.
+func (a *app) table(title string, headers []string, rows [][]string, footer []string) {
+	if a.jsonOut {
+		return
+	}
+	widths := make([]int, len(headers))
+	all := append([][]string{headers}, rows...)
+	if footer != nil {
+		all = append(all, footer)
+	}
+	for _, r := range all {
+		for i, c := range r {
+			if i < len(widths) && utf8.RuneCountInString(c) > widths[i] {
+				widths[i] = utf8.RuneCountInString(c)
+			}
+		}
+	}
+	line := func(r []string, style string) {
+		var b strings.Builder
+		for i := range headers {
+			c := ""
+			if i < len(r) {
+				c = r[i]
+			}
+			pad := widths[i] - utf8.RuneCountInString(c)
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			cell := c + strings.Repeat(" ", pad)
+			if style != "" {
+				cell = a.paint(style, cell)
+			}
+			b.WriteString(cell)
+		}
+		fmt.Fprintln(a.out, strings.TrimRight(b.String(), " "))
+	}
+	if title != "" {
+		fmt.Fprintln(a.out, a.paint(bold, title))
+	}
+	line(headers, bold)
+	total := 0
+	for _, w := range widths {
+		total += w + 2
+	}
+	fmt.Fprintln(a.out, a.paint(dim, strings.Repeat("─", max(total-2, 0))))
+	for _, r := range rows {
+		line(r, "")
+	}
+	if footer != nil {
+		fmt.Fprintln(a.out, a.paint(dim, strings.Repeat("─", max(total-2, 0))))
+		line(footer, bold)
+	}
+}
+
+// line reads one line from stdin (without the newline).
+func (a *app) line() (string, error) {
+	if a.stdinR == nil {
+		a.stdinR = bufio.NewReader(a.in)
+	}
+	s, err := a.stdinR.ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && s != "") {
+		return "", err
+	}
+	return strings.TrimRight(s, "\r\n"), nil
+}
+
+// ask prompts for a value. It fails in --no-prompt mode, naming the flag to use.
+func (a *app) ask(label, flag string) (string, error) {
+	if a.noPrompt {
+		return "", usageErrorf("%s is required: pass %s", label, flag)
+	}
+	fmt.Fprintf(a.errOut, "%s: ", label)
+	s, err := a.line()
+	if err != nil {
+		return "", usageErrorf("%s is required: pass %s", label, flag)
+	}
+	return strings.TrimSpace(s), nil
+}
+
+// askPassword prompts for a password without echo (on a terminal).
+func (a *app) askPassword(label string) (string, error) {
+	if a.noPrompt {
+		return "", usageErrorf("a password is needed: pass --password-file FILE or set the BT_PW_… variable")
+	}
+	fmt.Fprintf(a.errOut, "%s: ", label)
+	if f, ok := a.in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(a.errOut)
+		if err != nil {
+			return "", err
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	s, err := a.line()
+	if err != nil {
+		return "", fmt.Errorf("reading password: %w", err)
+	}
+	return strings.TrimSpace(s), nil
+}
+
+// confirm shows a summary of what is about to happen and asks to go on.
+// With --no-prompt or --json it returns true without asking.
+func (a *app) confirm(title string, summary [][2]string, question string) (bool, error) {
+	if a.noPrompt {
+		return true, nil
+	}
+	rows := make([][]string, len(summary))
+	for i, kv := range summary {
+		rows[i] = []string{kv[0], kv[1]}
+	}
+	fmt.Fprintln(a.errOut, a.paint(bold, title))
+	for _, r := range rows {
+		fmt.Fprintf(a.errOut, "  %-18s %s\n", r[0], r[1])
+	}
+	fmt.Fprintf(a.errOut, "%s [y/N]: ", question)
+	s, err := a.line()
+	if err != nil {
+		return false, nil
+	}
+	s = strings.ToLower(strings.TrimSpace(s))
+	return s == "y" || s == "yes", nil
+}
+
+// spin shows a spinner with msg on stderr while waiting (only on a terminal)
+// and returns a function that stops it.
+func (a *app) spin(msg string) (stop func()) {
+	if a.jsonOut || a.quiet || !isTerminal(a.errOut) {
+		if !a.jsonOut && !a.quiet {
+			fmt.Fprintln(a.errOut, msg)
+		}
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for i := 0; ; i++ {
+			fmt.Fprintf(a.errOut, "\r%s %s", a.paint(cyan, frames[i%len(frames)]), msg)
+			select {
+			case <-done:
+				fmt.Fprintf(a.errOut, "\r\x1b[K")
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(done); wg.Wait() }) }
+}
