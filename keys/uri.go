@@ -56,10 +56,10 @@ func (j Junction) String() string {
 
 // URI is a parsed secret URI: phrase or seed, derivation path, password.
 type URI struct {
-	Phrase    string     // mnemonic or 0x-hex seed as written; "" means DevPhrase
-	Path      []Junction // applied left to right
-	Password  string     // substrate-bip39 passphrase ("///password")
-	HasPassword bool     // whether "///" was present (the password may be empty)
+	Phrase      string     // mnemonic or 0x-hex seed as written; "" means DevPhrase
+	Path        []Junction // applied left to right
+	Password    string     // substrate-bip39 passphrase ("///password")
+	HasPassword bool       // whether "///" was present (the password may be empty)
 }
 
 // ParseURI splits a secret URI, Substrate's grammar:
