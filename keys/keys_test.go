@@ -215,7 +215,7 @@ func TestBatchVerifier(t *testing.T) {
 
 	msg := []byte("m")
 	b.Add(ctx, alice.Public(), msg, alice.Sign(msg))
-	b.Add(ctx, bob.Public(), msg, alice.Sign(msg))                // wrong key
+	b.Add(ctx, bob.Public(), msg, alice.Sign(msg))               // wrong key
 	b.Add(ctx, alice.Public(), msg, []byte("short"))             // malformed
 	b.Add([]byte("other"), alice.Public(), msg, alice.Sign(msg)) // wrong context
 	b.Add([]byte("other"), bob.Public(), msg, bob.SignContext([]byte("other"), msg))
