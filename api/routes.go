@@ -1,0 +1,45 @@
+package api
+
+import "net/http"
+
+// route is one endpoint: a method and a net/http ServeMux path pattern.
+type route struct {
+	method  string
+	path    string
+	handler http.HandlerFunc
+}
+
+// routes lists every endpoint of the API. Keep it on one screen: add a
+// line here and a handler in the file of its resource.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/v1/status", s.handleStatus},
+		{"GET", "/v1/accounts/{address}", s.handleAccount}, // SS58 or 0x public key
+		{"GET", "/v1/blocks/{height}", s.handleBlock},      // a height or "latest"
+		{"POST", "/v1/tx", s.handleSubmitTx},               // ?wait=commit waits for the block
+		{"GET", "/v1/tx/{hash}", s.handleTx},
+		{"GET", "/v1/events", s.handleEvents}, // Server-Sent Events: committed blocks
+	}
+}
+
+// mount registers rs on mux so that a known path with another method gets
+// a JSON 405 and an unknown path a JSON 404, like every other error.
+func mount(mux *http.ServeMux, rs []route) {
+	allowed := map[string]string{}
+	for _, r := range rs {
+		mux.HandleFunc(r.method+" "+r.path, r.handler)
+		if allowed[r.path] != "" {
+			allowed[r.path] += ", "
+		}
+		allowed[r.path] += r.method
+	}
+	for path, methods := range allowed {
+		mux.HandleFunc(path, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Allow", methods)
+			writeError(w, http.StatusMethodNotAllowed, errBadMethod)
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, errNoRoute)
+	})
+}

@@ -1,0 +1,181 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtjson "github.com/cometbft/cometbft/libs/json"
+	cmtlog "github.com/cometbft/cometbft/libs/log"
+	"github.com/cometbft/cometbft/privval"
+	"github.com/mitchellh/mapstructure"
+)
+
+// Layout of a home, as CometBFT lays it out, plus our own files.
+const (
+	configDir     = "config"
+	dataDir       = "data"
+	ourConfigFile = "gotensor.toml"
+	appDataDir    = "app" // under data/: the state machine's store
+)
+
+// loadCometConfig reads CometBFT's config/config.toml under home over
+// CometBFT's defaults, the way CometBFT's own command line does (TOML keys
+// are the mapstructure tags of its Config). Unknown keys are an error.
+func loadCometConfig(home string) (*cmtcfg.Config, error) {
+	path := filepath.Join(home, configDir, "config.toml")
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s is missing (run `gotensor node init --home %s`)", ErrNoHome, path, home)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	var raw map[string]any
+	if _, err := toml.Decode(string(b), &raw); err != nil {
+		return nil, fmt.Errorf("node: %s: %w", path, err)
+	}
+	c := cmtcfg.DefaultConfig()
+	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
+		// The same decoding viper applies for CometBFT's own command line:
+		// its template writes some numbers and lists as strings.
+		DecodeHook: mapstructure.ComposeDecodeHookFunc(
+			mapstructure.StringToTimeDurationHookFunc(),
+			mapstructure.StringToSliceHookFunc(","),
+		),
+		WeaklyTypedInput: true,
+		ErrorUnused:      true,
+		Result:           c,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	if err := dec.Decode(raw); err != nil {
+		return nil, fmt.Errorf("node: %s: %w", path, err)
+	}
+	c.SetRoot(home)
+	if err := c.ValidateBasic(); err != nil {
+		return nil, fmt.Errorf("node: %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// writeCometConfig renders c with CometBFT's template into
+// config/config.toml under home.
+func writeCometConfig(home string, c *cmtcfg.Config) (err error) {
+	// CometBFT's writer exits the process on a write error; render into a
+	// scratch file first so the real write is ours.
+	dir, err := os.MkdirTemp(filepath.Join(home, configDir), ".render")
+	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	scratch := filepath.Join(dir, "config.toml")
+	cmtcfg.WriteConfigFile(scratch, c)
+	b, err := os.ReadFile(scratch)
+	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	return writeFileAtomic(filepath.Join(home, configDir, "config.toml"), b, 0o644)
+}
+
+// loadPrivValidator loads the validator key and last-sign state. It checks
+// both files first because CometBFT's loader exits the process on a bad
+// file.
+func loadPrivValidator(c *cmtcfg.Config) (*privval.FilePV, error) {
+	keyPath, statePath := c.PrivValidatorKeyFile(), c.PrivValidatorStateFile()
+	b, err := os.ReadFile(keyPath)
+	if err != nil {
+		return nil, fmt.Errorf("node: validator key: %w", err)
+	}
+	var key privval.FilePVKey
+	if err := cmtjson.Unmarshal(b, &key); err != nil {
+		return nil, fmt.Errorf("node: validator key %s: %w", keyPath, err)
+	}
+	b, err = os.ReadFile(statePath)
+	if errors.Is(err, os.ErrNotExist) {
+		// A lost state file is recreated empty, as CometBFT's init does;
+		// the key's double-sign protection then relies on the chain.
+		pv := privval.NewFilePV(key.PrivKey, keyPath, statePath)
+		pv.LastSignState.Save()
+		return pv, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("node: validator state: %w", err)
+	}
+	var state privval.FilePVLastSignState
+	if err := cmtjson.Unmarshal(b, &state); err != nil {
+		return nil, fmt.Errorf("node: validator state %s: %w", statePath, err)
+	}
+	return privval.LoadFilePV(keyPath, statePath), nil
+}
+
+// tcpAddr turns host:port into CometBFT's tcp://host:port form; an
+// address that already has a scheme is kept.
+func tcpAddr(hostport string) string {
+	if hostport == "" || strings.Contains(hostport, "://") {
+		return hostport
+	}
+	return "tcp://" + hostport
+}
+
+// hostPort strips CometBFT's scheme from a listen address.
+func hostPort(laddr string) string {
+	if _, rest, ok := strings.Cut(laddr, "://"); ok {
+		return rest
+	}
+	return laddr
+}
+
+// checkHostPort validates a host:port flag value.
+func checkHostPort(name, addr string) error {
+	if _, _, err := net.SplitHostPort(hostPort(addr)); err != nil {
+		return fmt.Errorf("node: %s %q: want host:port", name, addr)
+	}
+	return nil
+}
+
+// cometLogger adapts CometBFT's logger interface to slog. CometBFT logs a
+// lot at info level, so it gets its own minimum level.
+type cometLogger struct {
+	log   *slog.Logger
+	level slog.Level
+}
+
+// cometNoise are CometBFT error-level messages of a normal shutdown.
+var cometNoise = map[string]bool{
+	"Stopped accept routine, as transport is closed": true,
+}
+
+func (l cometLogger) emit(level slog.Level, msg string, kv []any) {
+	if level < l.level || cometNoise[msg] {
+		return
+	}
+	l.log.Log(context.Background(), level, msg, kv...)
+}
+
+func (l cometLogger) Debug(msg string, kv ...any) { l.emit(slog.LevelDebug, msg, kv) }
+func (l cometLogger) Info(msg string, kv ...any)  { l.emit(slog.LevelInfo, msg, kv) }
+func (l cometLogger) Error(msg string, kv ...any) { l.emit(slog.LevelError, msg, kv) }
+func (l cometLogger) With(kv ...any) cmtlog.Logger {
+	return cometLogger{log: l.log.With(kv...), level: l.level}
+}
+
+// parseLevel parses a log level name.
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if s == "" {
+		return slog.LevelInfo, nil
+	}
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("node: log level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}

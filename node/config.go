@@ -1,0 +1,165 @@
+package node
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the node's own settings, kept in config/gotensor.toml under
+// the home. CometBFT's settings (consensus timeouts, p2p, mempool, RPC)
+// stay in its config/config.toml next to it.
+type Config struct {
+	// APIAddr is the host:port of the HTTP JSON API ("" disables it).
+	APIAddr string `toml:"api_addr"`
+	// MetricsAddr is the host:port serving Prometheus metrics at /metrics
+	// ("" disables them).
+	MetricsAddr string `toml:"metrics_addr"`
+	// LogLevel is debug, info, warn or error. CometBFT's own logs are
+	// shown at error level unless this is debug.
+	LogLevel string `toml:"log_level"`
+	// LogFormat is text or json.
+	LogFormat string `toml:"log_format"`
+	// CommitTimeout bounds POST /v1/tx?wait=commit, e.g. "30s".
+	CommitTimeout Duration `toml:"commit_timeout"`
+	// CheckInvariants makes the chain verify its supply invariant after
+	// every block (slow; for tests and audits).
+	CheckInvariants bool `toml:"check_invariants"`
+}
+
+// Default ports. 9944 is the port btcli's "local" network uses.
+const (
+	DefaultAPIAddr     = "127.0.0.1:9944"
+	DefaultRPCAddr     = "127.0.0.1:26657"
+	DefaultP2PAddr     = "0.0.0.0:26656"
+	DefaultMetricsAddr = "127.0.0.1:26660"
+)
+
+// DefaultConfig returns the settings `node init` writes.
+func DefaultConfig() Config {
+	return Config{
+		APIAddr:       DefaultAPIAddr,
+		MetricsAddr:   DefaultMetricsAddr,
+		LogLevel:      "info",
+		LogFormat:     "text",
+		CommitTimeout: Duration(30 * time.Second),
+	}
+}
+
+// Validate checks the settings, naming the first bad one.
+func (c Config) Validate() error {
+	for _, a := range []struct{ name, addr string }{{"api_addr", c.APIAddr}, {"metrics_addr", c.MetricsAddr}} {
+		if a.addr == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(a.addr); err != nil {
+			return fmt.Errorf("node: %s %q: want host:port", a.name, a.addr)
+		}
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	switch c.LogFormat {
+	case "", "text", "json":
+	default:
+		return fmt.Errorf("node: log_format %q: want text or json", c.LogFormat)
+	}
+	if c.CommitTimeout < 0 {
+		return fmt.Errorf("node: commit_timeout %s is negative", time.Duration(c.CommitTimeout))
+	}
+	return nil
+}
+
+// Duration is a time.Duration written in TOML as a string like "500ms".
+type Duration time.Duration
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("invalid duration %q: %w", b, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// ErrNoHome is returned (wrapped) when a home has not been initialised.
+var ErrNoHome = errors.New("node: home not initialised")
+
+// LoadConfig reads config/gotensor.toml under home. Unknown keys are an
+// error, so a typo does not silently keep a default.
+func LoadConfig(home string) (Config, error) {
+	path := filepath.Join(home, configDir, ourConfigFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return Config{}, fmt.Errorf("%w: %s is missing (run `gotensor node init --home %s`)", ErrNoHome, path, home)
+	}
+	if err != nil {
+		return Config{}, fmt.Errorf("node: %w", err)
+	}
+	c := DefaultConfig()
+	md, err := toml.Decode(string(b), &c)
+	if err != nil {
+		return Config{}, fmt.Errorf("node: %s: %w", path, err)
+	}
+	if undec := md.Undecoded(); len(undec) > 0 {
+		keys := make([]string, len(undec))
+		for i, k := range undec {
+			keys[i] = k.String()
+		}
+		return Config{}, fmt.Errorf("node: %s: unknown setting %s", path, strings.Join(keys, ", "))
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// SaveConfig writes c to config/gotensor.toml under home.
+func SaveConfig(home string, c Config) error {
+	var buf bytes.Buffer
+	buf.WriteString("# gotensor node settings. CometBFT's own settings are in config.toml.\n\n")
+	if err := toml.NewEncoder(&buf).Encode(c); err != nil {
+		return fmt.Errorf("node: encoding config: %w", err)
+	}
+	return writeFileAtomic(filepath.Join(home, configDir, ourConfigFile), buf.Bytes(), 0o644)
+}
+
+// writeFileAtomic writes data to a temporary file next to path, syncs it
+// and renames it over path, so a crash leaves either the old or the new
+// file.
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("node: %w", err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, mode)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("node: writing %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,228 @@
+package node
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtjson "github.com/cometbft/cometbft/libs/json"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	cmttypes "github.com/cometbft/cometbft/types"
+)
+
+// InitOptions describe a new node home.
+type InitOptions struct {
+	// ChainID names the chain; transactions are bound to it.
+	ChainID string
+	// Moniker is the node's name on the p2p network (default: "gotensor").
+	Moniker string
+	// AppState is the state machine's genesis as JSON (package chain's
+	// Genesis): accounts, balances, parameters.
+	AppState json.RawMessage
+	// Config is our own settings (zero: DefaultConfig()).
+	Config Config
+	// RPCAddr and P2PAddr are CometBFT's listen addresses as host:port
+	// (defaults DefaultRPCAddr and DefaultP2PAddr; RPCAddr "off" disables
+	// CometBFT's RPC server).
+	RPCAddr, P2PAddr string
+	// BlockTime is CometBFT's timeout_commit: the pause after a block
+	// before the next round (default 1 s).
+	BlockTime time.Duration
+	// Peers are persistent peers as node-id@host:port.
+	Peers []string
+	// Standalone turns off peer exchange: a single-node network (localnet)
+	// has no peers to find.
+	Standalone bool
+}
+
+// ErrHomeExists is returned (wrapped) by Init and InitTestnet when the
+// home already holds a node: they never overwrite keys or chain data.
+var ErrHomeExists = errors.New("node: home already initialised")
+
+// InitResult describes a home written by Init.
+type InitResult struct {
+	Home             string
+	NodeID           string // p2p node id, for node-id@host:port peer lists
+	ValidatorAddress string // hex CometBFT address of the validator key
+	GenesisFile      string
+}
+
+// Init writes a new home with fresh keys, both config files and a genesis
+// in which this node is the only validator. It refuses a home that
+// already holds a config or a genesis, and writes nothing then.
+func Init(home string, o InitOptions) (InitResult, error) {
+	c, err := newCometConfig(home, o)
+	if err != nil {
+		return InitResult{}, err
+	}
+	if err := checkAppState(o.AppState); err != nil {
+		return InitResult{}, err
+	}
+	if o.Config == (Config{}) {
+		o.Config = DefaultConfig()
+	}
+	if err := o.Config.Validate(); err != nil {
+		return InitResult{}, err
+	}
+	if err := prepareHome(home); err != nil {
+		return InitResult{}, err
+	}
+	pv, nodeKey, err := genKeys(c)
+	if err != nil {
+		return InitResult{}, err
+	}
+	pub, err := pv.GetPubKey()
+	if err != nil {
+		return InitResult{}, fmt.Errorf("node: %w", err)
+	}
+	doc := newGenesis(o.ChainID, o.AppState, []cmttypes.GenesisValidator{{
+		Address: pub.Address(), PubKey: pub, Power: 10, Name: c.Moniker,
+	}})
+	if err := writeHome(home, c, o.Config, doc); err != nil {
+		return InitResult{}, err
+	}
+	return InitResult{
+		Home: home, NodeID: string(nodeKey.ID()), ValidatorAddress: pub.Address().String(),
+		GenesisFile: c.GenesisFile(),
+	}, nil
+}
+
+// newCometConfig builds CometBFT's settings for a new home from o.
+func newCometConfig(home string, o InitOptions) (*cmtcfg.Config, error) {
+	if o.ChainID == "" {
+		return nil, errors.New("node: a chain id is required")
+	}
+	if len(o.ChainID) > cmttypes.MaxChainIDLen {
+		return nil, fmt.Errorf("node: chain id %q is longer than %d characters", o.ChainID, cmttypes.MaxChainIDLen)
+	}
+	c := cmtcfg.DefaultConfig()
+	c.SetRoot(home)
+	c.Moniker = o.Moniker
+	if c.Moniker == "" {
+		c.Moniker = "gotensor"
+	}
+	c.LogLevel = "error" // CometBFT's own logs; ours are in gotensor.toml
+	rpc, p2pAddr := or(o.RPCAddr, DefaultRPCAddr), or(o.P2PAddr, DefaultP2PAddr)
+	if rpc == "off" {
+		c.RPC.ListenAddress = ""
+	} else {
+		if err := checkHostPort("rpc address", rpc); err != nil {
+			return nil, err
+		}
+		c.RPC.ListenAddress = tcpAddr(rpc)
+	}
+	if err := checkHostPort("p2p address", p2pAddr); err != nil {
+		return nil, err
+	}
+	c.P2P.ListenAddress = tcpAddr(p2pAddr)
+	for _, p := range o.Peers {
+		if _, err := p2p.NewNetAddressString(p); err != nil {
+			return nil, fmt.Errorf("node: peer %q: want node-id@host:port: %w", p, err)
+		}
+	}
+	c.P2P.PersistentPeers = strings.Join(o.Peers, ",")
+	c.P2P.PexReactor = !o.Standalone
+	tuneComet(c, or(o.BlockTime, time.Second))
+	return c, c.ValidateBasic()
+}
+
+// tuneComet sets what gotensor changes from CometBFT's defaults: the block
+// time, a mempool sized for thousands of transfers per second, and
+// metrics served by the node itself rather than by CometBFT.
+func tuneComet(c *cmtcfg.Config, blockTime time.Duration) {
+	c.Consensus.TimeoutCommit = blockTime
+	c.Mempool.Size = 50_000
+	c.Mempool.CacheSize = 100_000
+	c.Mempool.MaxTxsBytes = 256 << 20
+	c.Instrumentation.Prometheus = false
+	c.TxIndex.Indexer = "kv"
+}
+
+// checkAppState requires the chain's genesis to be a JSON object.
+func checkAppState(s json.RawMessage) error {
+	var obj map[string]json.RawMessage
+	if len(s) == 0 || json.Unmarshal(s, &obj) != nil {
+		return errors.New("node: the chain genesis (app_state) must be a JSON object")
+	}
+	return nil
+}
+
+// prepareHome creates the config and data directories of a new home,
+// refusing one that already holds a node.
+func prepareHome(home string) error {
+	for _, f := range []string{filepath.Join(configDir, "genesis.json"), filepath.Join(configDir, "config.toml"), filepath.Join(configDir, ourConfigFile)} {
+		if _, err := os.Stat(filepath.Join(home, f)); err == nil {
+			return fmt.Errorf("%w: %s exists (choose another --home or remove it)", ErrHomeExists, filepath.Join(home, f))
+		}
+	}
+	for _, d := range []string{configDir, dataDir} {
+		if err := os.MkdirAll(filepath.Join(home, d), 0o700); err != nil {
+			return fmt.Errorf("node: %w", err)
+		}
+	}
+	return nil
+}
+
+// genKeys writes a fresh validator key (with an empty last-sign state) and
+// node key.
+func genKeys(c *cmtcfg.Config) (pv *privval.FilePV, nodeKey *p2p.NodeKey, err error) {
+	defer func() {
+		// FilePV.Save panics on a write error.
+		if v := recover(); v != nil {
+			err = fmt.Errorf("node: writing validator key: %v", v)
+		}
+	}()
+	pv = privval.GenFilePV(c.PrivValidatorKeyFile(), c.PrivValidatorStateFile())
+	pv.Save()
+	nodeKey, err = p2p.LoadOrGenNodeKey(c.NodeKeyFile())
+	if err != nil {
+		return nil, nil, fmt.Errorf("node: node key: %w", err)
+	}
+	return pv, nodeKey, nil
+}
+
+// newGenesis builds CometBFT's genesis document around the chain's own.
+func newGenesis(chainID string, appState json.RawMessage, vals []cmttypes.GenesisValidator) *cmttypes.GenesisDoc {
+	params := cmttypes.DefaultConsensusParams()
+	params.Block.MaxBytes = 16 << 20 // room for 5,000+ transfers a block
+	return &cmttypes.GenesisDoc{
+		GenesisTime:     time.Now().UTC().Truncate(time.Millisecond),
+		ChainID:         chainID,
+		InitialHeight:   1,
+		ConsensusParams: params,
+		Validators:      vals,
+		AppState:        appState,
+	}
+}
+
+// writeHome writes the genesis and both config files.
+func writeHome(home string, c *cmtcfg.Config, ours Config, doc *cmttypes.GenesisDoc) error {
+	if err := doc.ValidateAndComplete(); err != nil {
+		return fmt.Errorf("node: genesis: %w", err)
+	}
+	b, err := cmtjson.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return fmt.Errorf("node: genesis: %w", err)
+	}
+	if err := writeFileAtomic(c.GenesisFile(), b, 0o644); err != nil {
+		return err
+	}
+	if err := writeCometConfig(home, c); err != nil {
+		return err
+	}
+	return SaveConfig(home, ours)
+}
+
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
