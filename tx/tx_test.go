@@ -169,7 +169,9 @@ func TestDecode_Rejects(t *testing.T) {
 	_, err := Decode(valid)
 	require.NoError(t, err)
 
-	withUnknown := func(b []byte) []byte { return protowire.AppendBytes(protowire.AppendTag(b, 99, protowire.BytesType), []byte("x")) }
+	withUnknown := func(b []byte) []byte {
+		return protowire.AppendBytes(protowire.AppendTag(b, 99, protowire.BytesType), []byte("x"))
+	}
 	sw := func(w *txpb.SetWeights) func(*txpb.Body) {
 		return func(b *txpb.Body) { b.Call = &txpb.Body_SetWeights{SetWeights: w} }
 	}
