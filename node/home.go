@@ -153,13 +153,22 @@ func checkAppState(s json.RawMessage) error {
 	return nil
 }
 
+// checkFreshHome refuses a home that already holds a node.
+func checkFreshHome(home string) error {
+	for _, f := range []string{"genesis.json", "config.toml", ourConfigFile} {
+		path := filepath.Join(home, configDir, f)
+		if _, err := os.Stat(path); err == nil {
+			return fmt.Errorf("%w: %s exists (choose another --home or remove it)", ErrHomeExists, path)
+		}
+	}
+	return nil
+}
+
 // prepareHome creates the config and data directories of a new home,
 // refusing one that already holds a node.
 func prepareHome(home string) error {
-	for _, f := range []string{filepath.Join(configDir, "genesis.json"), filepath.Join(configDir, "config.toml"), filepath.Join(configDir, ourConfigFile)} {
-		if _, err := os.Stat(filepath.Join(home, f)); err == nil {
-			return fmt.Errorf("%w: %s exists (choose another --home or remove it)", ErrHomeExists, filepath.Join(home, f))
-		}
+	if err := checkFreshHome(home); err != nil {
+		return err
 	}
 	for _, d := range []string{configDir, dataDir} {
 		if err := os.MkdirAll(filepath.Join(home, d), 0o700); err != nil {

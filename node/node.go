@@ -155,13 +155,15 @@ func applyOverrides(cfg *Config, ccfg *cmtcfg.Config, o Options) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if o.RPCAddr != "" {
-		if o.RPCAddr != "off" {
-			if err := checkHostPort("rpc address", o.RPCAddr); err != nil {
-				return err
-			}
+	switch o.RPCAddr {
+	case "":
+	case "off":
+		ccfg.RPC.ListenAddress = ""
+	default:
+		if err := checkHostPort("rpc address", o.RPCAddr); err != nil {
+			return err
 		}
-		set(&ccfg.RPC.ListenAddress, tcpAddr(o.RPCAddr))
+		ccfg.RPC.ListenAddress = tcpAddr(o.RPCAddr)
 	}
 	if o.P2PAddr != "" {
 		if err := checkHostPort("p2p address", o.P2PAddr); err != nil {
