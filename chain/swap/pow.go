@@ -1,0 +1,229 @@
+package swap
+
+import (
+	"math/big"
+	"math/bits"
+	"sync"
+)
+
+// This file reproduces safe-bigmath's SafeInt::pow_ratio_scaled, which
+// subtensor's balancer uses for every power of a reserve ratio (spec §3.2):
+//
+//	floor((baseNum/baseDen)^(expNum/expDen) · scale)
+//
+// The exponent fraction is reduced first. If numerator and denominator are
+// then both ≤ maxExactExponent the result is exact (integer q-th root).
+// Otherwise a fixed-point ln/exp Taylor series is run with the same working
+// precision, guard bits, truncations and stopping rules as the Rust crate,
+// so the result matches it bit for bit. Everything is integer arithmetic.
+
+const (
+	maxExactExponent = 1024
+	guardBits        = 24
+	maxSeriesIters   = 4096
+)
+
+// powRatioScaled returns floor((bn/bd)^(en/ed) · scale) and false when the
+// result is undefined (a zero denominator). All inputs are non-negative.
+func powRatioScaled(bn, bd, en, ed *big.Int, precision uint, scale *big.Int) (*big.Int, bool) {
+	if bd.Sign() == 0 || ed.Sign() == 0 {
+		return nil, false
+	}
+	if bn.Sign() == 0 {
+		return new(big.Int), true
+	}
+	if en.Sign() == 0 {
+		return new(big.Int).Set(scale), true
+	}
+	p, q := new(big.Int).Set(en), new(big.Int).Set(ed)
+	if g := new(big.Int).GCD(nil, nil, p, q); g.Cmp(bigOne) > 0 {
+		p.Quo(p, g)
+		q.Quo(q, g)
+	}
+	if p.IsUint64() && q.IsUint64() && p.Uint64() <= maxExactExponent && q.Uint64() <= maxExactExponent {
+		pn, qn := uint(p.Uint64()), uint(q.Uint64())
+		num := pow(bn, pn)
+		num.Mul(num, pow(scale, qn))
+		num.Quo(num, pow(bd, pn)) // r^q·d ≤ n ⇔ r^q ≤ floor(n/d)
+		return iroot(num, qn), true
+	}
+	return powSeries(bn, bd, p, q, precision, scale), true
+}
+
+// powSeries is the ln/exp fallback of powRatioScaled.
+func powSeries(bn, bd, p, q *big.Int, precision uint, scale *big.Int) *big.Int {
+	requested := max(precision, 32, uint(scale.BitLen())+8)
+	c := seriesConsts(requested)
+
+	lnBase := c.ln(bn)
+	lnBase.Sub(lnBase, c.ln(bd))
+	lnBase.Mul(lnBase, p)
+	lnBase.Div(lnBase, q) // q > 0: Euclidean division is floor division
+
+	e := c.exp(lnBase)
+	e = roundGuard(e)
+	e.Mul(e, scale)
+	return e.Rsh(e, requested)
+}
+
+// series holds the working constants for one requested precision.
+type series struct {
+	internal uint     // requested precision + guard bits
+	one      *big.Int // 1.0 at the internal precision
+	ln2      *big.Int
+	maxIters int
+}
+
+var (
+	seriesMu    sync.Mutex
+	seriesCache = map[uint]*series{}
+)
+
+// seriesConsts returns the constants for a requested precision, computing
+// ln 2 once per precision (it is a pure function of the precision).
+func seriesConsts(requested uint) *series {
+	seriesMu.Lock()
+	defer seriesMu.Unlock()
+	if c, ok := seriesCache[requested]; ok {
+		return c
+	}
+	internal := requested + guardBits
+	c := &series{
+		internal: internal,
+		one:      new(big.Int).Lsh(bigOne, internal),
+		maxIters: min(maxSeriesIters, int(internal)+128),
+	}
+	half := new(big.Int).Rsh(c.one, 1)
+	c.ln2 = c.ln1p(half.Neg(half))
+	c.ln2.Neg(c.ln2)
+	seriesCache[requested] = c
+	return c
+}
+
+// ln returns ln(v) for an integer v ≥ 1 at the internal precision: the
+// mantissa is normalised into [0.5, 1.5) and ln1p'd, plus shift·ln 2.
+func (c *series) ln(v *big.Int) *big.Int {
+	shift := v.BitLen() - 1
+	m := new(big.Int).Lsh(v, c.internal)
+	m.Rsh(m, uint(shift))
+	threshold := new(big.Int).Rsh(c.one, 1)
+	threshold.Add(threshold, c.one)
+	if m.Cmp(threshold) >= 0 {
+		m.Rsh(m, 1)
+		shift++
+	}
+	m.Sub(m, c.one)
+	r := c.ln1p(m)
+	return r.Add(r, new(big.Int).Mul(c.ln2, big.NewInt(int64(shift))))
+}
+
+// ln1p is the Taylor series of ln(1+x), stopping when a term falls below
+// the guard bits or the value rounded to the requested precision settles.
+func (c *series) ln1p(x *big.Int) *big.Int {
+	term := new(big.Int).Set(x)
+	result := new(big.Int).Set(x)
+	prev := roundGuard(result)
+	next := new(big.Int)
+	n := new(big.Int)
+	for i := 2; i <= c.maxIters; i++ {
+		term.Mul(term, x)
+		term.Rsh(term, c.internal) // arithmetic shift: floor division by 1.0
+		if term.Sign() == 0 {
+			break
+		}
+		next.Div(term, n.SetInt64(int64(i)))
+		if next.Sign() == 0 {
+			break
+		}
+		if i%2 == 0 {
+			result.Sub(result, next)
+		} else {
+			result.Add(result, next)
+		}
+		rounded := roundGuard(result)
+		if belowGuard(next) || rounded.Cmp(prev) == 0 {
+			break
+		}
+		prev = rounded
+	}
+	return result
+}
+
+// exp is the Taylor series of e^x with the same stopping rule as ln1p.
+func (c *series) exp(x *big.Int) *big.Int {
+	term := new(big.Int).Set(c.one)
+	result := new(big.Int).Set(c.one)
+	prev := roundGuard(result)
+	den := new(big.Int)
+	for i := 1; i <= c.maxIters; i++ {
+		term.Mul(term, x)
+		den.Lsh(den.SetInt64(int64(i)), c.internal)
+		term.Div(term, den)
+		if term.Sign() == 0 {
+			break
+		}
+		result.Add(result, term)
+		rounded := roundGuard(result)
+		if belowGuard(term) || rounded.Cmp(prev) == 0 {
+			break
+		}
+		prev = rounded
+	}
+	return result
+}
+
+var (
+	bigOne      = big.NewInt(1)
+	guardFactor = new(big.Int).Lsh(bigOne, guardBits)
+	guardHalf   = new(big.Int).Lsh(bigOne, guardBits-1)
+)
+
+// roundGuard drops the guard bits, rounding half away from zero.
+func roundGuard(v *big.Int) *big.Int {
+	q, r := new(big.Int).QuoRem(v, guardFactor, new(big.Int))
+	if r.Sign() != 0 && new(big.Int).Abs(r).Cmp(guardHalf) >= 0 {
+		q.Add(q, big.NewInt(int64(r.Sign())))
+	}
+	return q
+}
+
+func belowGuard(v *big.Int) bool { return new(big.Int).Abs(v).Cmp(guardFactor) < 0 }
+
+func pow(b *big.Int, e uint) *big.Int {
+	return new(big.Int).Exp(b, new(big.Int).SetUint64(uint64(e)), nil)
+}
+
+// iroot returns floor(n^(1/k)) for n ≥ 0, k ≥ 1.
+func iroot(n *big.Int, k uint) *big.Int {
+	switch {
+	case k == 1 || n.Sign() == 0:
+		return new(big.Int).Set(n)
+	case k == 2:
+		return new(big.Int).Sqrt(n)
+	}
+	// Newton's method from an overestimate decreases monotonically to the
+	// floor of the root.
+	x := new(big.Int).Lsh(bigOne, uint(n.BitLen())/k+1)
+	km1 := new(big.Int).SetUint64(uint64(k - 1))
+	kb := new(big.Int).SetUint64(uint64(k))
+	for {
+		y := new(big.Int).Quo(n, pow(x, k-1))
+		y.Add(y, new(big.Int).Mul(km1, x))
+		y.Quo(y, kb)
+		if y.Cmp(x) >= 0 {
+			return x
+		}
+		x = y
+	}
+}
+
+// ratioScaled64 is powRatioScaled for the exponent 1 (equal weights):
+// floor(bn·scale/bd) with 64-bit operands and no allocation.
+func ratioScaled64(bn, bd, scale uint64) uint64 {
+	hi, lo := bits.Mul64(bn, scale)
+	if hi >= bd {
+		return ^uint64(0) // does not fit; callers only use bn ≤ bd
+	}
+	q, _ := bits.Div64(hi, lo, bd)
+	return q
+}
