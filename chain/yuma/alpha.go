@@ -1,0 +1,126 @@
+package yuma
+
+import "github.com/gotensor/gotensor/fixed"
+
+// liquidAlpha holds the parameters of the per-bond EMA factor.
+type liquidAlpha struct {
+	low, high, steepness fixed.I32F32
+}
+
+func newLiquidAlpha(p Hyperparameters) liquidAlpha {
+	return liquidAlpha{
+		low:       fixed.I32F32FromU16Proportion(p.AlphaLow),
+		high:      fixed.I32F32FromU16Proportion(p.AlphaHigh),
+		steepness: fixed.I32F32FromInt(int64(p.AlphaSigmoidSteepness)),
+	}
+}
+
+// alpha is subtensor's alpha_sigmoid: the EMA factor grows with how far a
+// validator's weight runs ahead of consensus (when buying, w >= b) or its
+// bond runs ahead of its weight (when selling), through a sigmoid centred
+// at 0.5 and scaled into [low, high].
+func (la liquidAlpha) alpha(c, w, b fixed.I32F32) fixed.I32F32 {
+	zero, one := fixed.I32F32{}, fixed.I32F32FromInt(1)
+	clamp := func(x, lo, hi fixed.I32F32) fixed.I32F32 { return x.Min(hi).Max(lo) }
+	d := clamp(b.SaturatingSub(w), zero, one) // selling
+	if !w.Less(b) {
+		d = clamp(w.SaturatingSub(c), zero, one) // buying
+	}
+	x := la.steepness.SaturatingDiv(fixed.I32F32FromInt(-100)).
+		SaturatingMul(d.SaturatingSub(fixed.I32F32FromRatio(1, 2)))
+	sigmoid := one.SaturatingDiv(one.SaturatingAdd(x.ExpSafe()))
+	a := la.low.SaturatingAdd(sigmoid.SaturatingMul(la.high.SaturatingSub(la.low)))
+	return clamp(a, la.low, la.high)
+}
+
+// emaAlpha returns the EMA of bonds with a factor per entry
+// (mat_ema_alpha_sparse): for each entry of row i of next,
+// min(1, (1-α)·prev_ij + max(0, α·next_ij)) kept if positive, in next's
+// order. A bond with no entry in next is dropped, not decayed. alphaAt gives
+// α for column j from the weight w and bond b found there.
+//
+// w and b are looked up the way subtensor's compute_liquid_alpha_values_sparse
+// walks a row: an entry is found only if every earlier entry of its row has
+// a smaller uid, which for rows in ascending uid order (the usual case) is a
+// plain lookup.
+func emaAlpha(next, prev *matrix, alphaAt func(j uint16, w, b fixed.I32F32) fixed.I32F32) *matrix {
+	n := next.n
+	zero, one := fixed.I32F32{}, fixed.I32F32FromInt(1)
+	out := newMatrix(n, len(next.col))
+	old := newLookup(n)
+	seenW, seenB := newLookup(n), newLookup(n)
+	for i := range next.rows() {
+		nc, nv := next.row(i)
+		pc, pv := prev.row(i)
+		old.reset()
+		seenW.reset()
+		seenB.reset()
+		for k, j := range pc {
+			if int(j) < n {
+				old.set(j, pv[k])
+			}
+		}
+		seenW.setRecords(nc, nv)
+		seenB.setRecords(pc, pv)
+		for k, j := range nc {
+			if int(j) >= n {
+				continue
+			}
+			a := alphaAt(j, seenW.get(j), seenB.get(j))
+			var decayed fixed.I32F32
+			if v, ok := old.lookup(j); ok {
+				decayed = one.SaturatingSub(a).SaturatingMul(v)
+			}
+			inc := a.SaturatingMul(nv[k]).Max(zero)
+			if v := decayed.SaturatingAdd(inc).Min(one); v.Cmp(zero) > 0 {
+				out.push(j, v)
+			}
+		}
+		out.endRow()
+	}
+	return out
+}
+
+// lookup is a dense uid → value map that resets in time proportional to
+// the number of entries set.
+type lookup struct {
+	val  []fixed.I32F32
+	has  []bool
+	keys []uint16
+}
+
+func newLookup(n int) *lookup {
+	return &lookup{val: make([]fixed.I32F32, n), has: make([]bool, n)}
+}
+
+func (l *lookup) set(j uint16, v fixed.I32F32) {
+	if !l.has[j] {
+		l.has[j] = true
+		l.keys = append(l.keys, j)
+	}
+	l.val[j] = v
+}
+
+// setRecords stores the entries a walk in ascending uid finds: those whose
+// uid exceeds every uid before them in the row.
+func (l *lookup) setRecords(cols []uint16, vals []fixed.I32F32) {
+	for k, j := range cols {
+		if int(j) >= len(l.val) {
+			return // the walk never gets past an out-of-range uid
+		}
+		if len(l.keys) == 0 || j > l.keys[len(l.keys)-1] {
+			l.set(j, vals[k])
+		}
+	}
+}
+
+func (l *lookup) lookup(j uint16) (fixed.I32F32, bool) { return l.val[j], l.has[j] }
+
+func (l *lookup) get(j uint16) fixed.I32F32 { return l.val[j] }
+
+func (l *lookup) reset() {
+	for _, j := range l.keys {
+		l.has[j], l.val[j] = false, fixed.I32F32{}
+	}
+	l.keys = l.keys[:0]
+}

@@ -1,0 +1,301 @@
+package yuma
+
+import (
+	"slices"
+
+	"github.com/gotensor/gotensor/fixed"
+	"github.com/gotensor/gotensor/tao"
+)
+
+// Run computes one Yuma Consensus epoch: subtensor's sparse production path
+// (epoch_mechanism, spec §1.3), bit for bit. It is a pure function of in:
+// it does not modify in, keeps no state, and never panics, whatever the
+// input (uids out of range in rows are ignored).
+func Run(in Input) Output {
+	n := len(in.Neurons)
+	e := epoch{in: in, n: n, owner: -1}
+	if in.HasOwner && int(in.OwnerUID) < n {
+		e.owner = int(in.OwnerUID)
+	}
+	e.activity()
+	e.stake()
+	e.permits()
+	e.activeStake()
+	e.weights()
+	e.consensusAndIncentive()
+	e.bondsAndDividends()
+	return e.output()
+}
+
+// epoch carries the vectors of one Run from step to step; every slice has
+// one entry per uid.
+type epoch struct {
+	in    Input
+	n     int
+	owner int // uid of the subnet owner, or -1
+
+	active         []bool
+	stakeWeight    []fixed.I32F32 // S: normalised stake after the threshold
+	oldPermit      []bool
+	newPermit      []bool
+	activeStakes   []fixed.I32F32 // A: S of active permitted validators, normalised
+	w              *matrix        // masked, row-normalised weights
+	clipped        *matrix        // W̄
+	cons           []fixed.I32F32 // C
+	validatorTrust []fixed.I32F32
+	incentive      []fixed.I32F32 // I
+	dividends      []fixed.I32F32 // D
+	bonds          *matrix        // B' as stored
+	regAt          []uint64       // registration block per uid
+}
+
+func (e *epoch) isOwnerUID(i int) bool { return i == e.owner }
+
+// Step 1: a neuron is active if it set weights within the activity cutoff.
+func (e *epoch) activity() {
+	e.active = make([]bool, e.n)
+	e.regAt = make([]uint64, e.n)
+	for i, nr := range e.in.Neurons {
+		e.regAt[i] = nr.RegisteredAt
+		e.active[i] = !(satAdd(nr.LastUpdate, e.in.Params.ActivityCutoff) < e.in.Block)
+	}
+}
+
+// Step 2: stake below the threshold (owner exempt) is zeroed, the rest
+// normalised in I64F64 and truncated to I32F32.
+func (e *epoch) stake() {
+	filtered := make([]fixed.I64F64, e.n)
+	var total fixed.I64F64
+	for i, nr := range e.in.Neurons {
+		if e.isOwnerUID(i) || nr.Stake.ToUint() >= e.in.Params.StakeThreshold {
+			filtered[i] = nr.Stake
+		}
+		total = total.Add(filtered[i])
+	}
+	e.stakeWeight = make([]fixed.I32F32, e.n)
+	for i, s := range filtered {
+		if !total.IsZero() {
+			s = s.SafeDiv(total)
+		}
+		e.stakeWeight[i] = fixed.Convert[fixed.I32F32](s)
+	}
+}
+
+// Step 3: this epoch masks with the previous permits; the new permits go to
+// the top-k non-zero stakes (ties favour higher uids). The owner always
+// holds one.
+func (e *epoch) permits() {
+	e.oldPermit = make([]bool, e.n)
+	for i, nr := range e.in.Neurons {
+		e.oldPermit[i] = nr.ValidatorPermit || e.isOwnerUID(i)
+	}
+	e.newPermit = topKNonzero(e.stakeWeight, int(e.in.Params.MaxAllowedValidators))
+	if e.owner >= 0 {
+		e.newPermit[e.owner] = true
+	}
+}
+
+// topKNonzero marks the k largest non-zero values (is_topk_nonzero): a
+// stable ascending sort by value drops the first n-k, so among equal
+// values the lower uids lose.
+func topKNonzero(v []fixed.I32F32, k int) []bool {
+	out := make([]bool, len(v))
+	for i, x := range v {
+		out[i] = !x.IsZero()
+	}
+	if len(v) < k {
+		return out
+	}
+	idx := make([]int, len(v))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return v[a].Cmp(v[b]) })
+	for _, i := range idx[:len(v)-k] {
+		out[i] = false
+	}
+	return out
+}
+
+// Step 4: active stake is the stake of active validators holding a permit.
+func (e *epoch) activeStake() {
+	e.activeStakes = make([]fixed.I32F32, e.n)
+	for i, s := range e.stakeWeight {
+		if e.active[i] && e.oldPermit[i] {
+			e.activeStakes[i] = s
+		}
+	}
+	normalize(e.activeStakes)
+}
+
+// Step 5: weights are masked (rows without a permit, self-weights except the
+// owner's, weights set before the target registered, and with commit–reveal
+// weights committed before it registered), then row-normalised.
+func (e *epoch) weights() {
+	p := e.in.Params
+	capacity := 0
+	for i, nr := range e.in.Neurons {
+		if e.oldPermit[i] {
+			capacity += len(nr.Weights)
+		}
+	}
+	w := newMatrix(e.n, capacity)
+	for i, nr := range e.in.Neurons {
+		if e.oldPermit[i] {
+			for _, en := range nr.Weights {
+				j := int(en.UID)
+				switch {
+				case j >= e.n,
+					j == i && !e.isOwnerUID(i),
+					nr.LastUpdate <= e.regAt[j],
+					p.CommitReveal && nr.CommitBlock < e.regAt[j]:
+					continue
+				}
+				w.push(en.UID, fixed.I32F32FromInt(int64(en.Value)))
+			}
+		}
+		w.endRow()
+	}
+	w.rowNormalize()
+	e.w = w
+}
+
+// Steps 6–8: consensus is the κ-majority stake-weighted median per column;
+// weights are clipped to it; incentive is the normalised active-stake
+// weighted sum of clipped weights.
+func (e *epoch) consensusAndIncentive() {
+	kappa := fixed.I32F32FromU16Proportion(e.in.Params.Kappa)
+	e.cons = consensus(e.activeStakes, e.w, kappa)
+	e.clipped = e.w.colClip(e.cons)
+	e.validatorTrust = e.clipped.rowSums()
+	e.incentive = e.clipped.colWeightedSums(e.activeStakes)
+	normalize(e.incentive)
+}
+
+// Steps 9–10: bonds move towards the penalised weights; dividends pay
+// validators for bonds in what became incentive.
+func (e *epoch) bondsAndDividends() {
+	p := e.in.Params
+	beta := fixed.I32F32FromU16Proportion(p.BondsPenalty)
+	wb := interpolate(e.w, e.clipped, beta)
+	alpha := fixed.I32F32FromInt(1).SaturatingSub(
+		fixed.Convert[fixed.I32F32](fixed.I64F64FromUint(p.BondsMovingAverage).SafeDiv(fixed.I64F64FromUint(1_000_000))))
+
+	if p.Yuma3 {
+		prev := e.loadBonds(fixed.I32F32FromU16Proportion)
+		if p.LiquidAlpha && slices.ContainsFunc(e.cons, func(c fixed.I32F32) bool { return !c.IsZero() }) {
+			la := newLiquidAlpha(p)
+			e.bonds = emaAlpha(wb, prev, func(j uint16, w, b fixed.I32F32) fixed.I32F32 {
+				return la.alpha(e.cons[j], w, b)
+			})
+		} else {
+			e.bonds = ema(wb, prev, alpha)
+		}
+		norm := e.bonds.clone()
+		norm.colNormalize()
+		e.dividends = make([]fixed.I32F32, e.n)
+		for i := range e.n {
+			cols, vals := norm.row(i)
+			var tb fixed.I32F32
+			for k, j := range cols {
+				if int(j) < e.n {
+					tb = tb.Add(vals[k].SaturatingMul(e.incentive[j]))
+				}
+			}
+			e.dividends[i], _ = tb.CheckedMul(e.activeStakes[i])
+		}
+		normalize(e.dividends)
+		return
+	}
+
+	// Classic Yuma: bonds are column-normalised shares.
+	prev := e.loadBonds(func(b uint16) fixed.I32F32 { return fixed.I32F32FromInt(int64(b)) })
+	prev.colNormalize()
+	delta := wb.scaleRows(e.activeStakes)
+	delta.colNormalize()
+	e.bonds = ema(delta, prev, alpha)
+	e.bonds.colNormalize()
+	e.dividends = e.bonds.rowWeightedSums(e.incentive)
+	normalize(e.dividends)
+	e.bonds.colMaxUpscale()
+}
+
+// loadBonds reads the stored bond rows with conv, dropping bonds towards
+// uids registered since the last epoch step (last_tempo <= registered_at).
+func (e *epoch) loadBonds(conv func(uint16) fixed.I32F32) *matrix {
+	capacity := 0
+	for _, nr := range e.in.Neurons {
+		capacity += len(nr.Bonds)
+	}
+	b := newMatrix(e.n, capacity)
+	for _, nr := range e.in.Neurons {
+		for _, en := range nr.Bonds {
+			var reg uint64 // a uid beyond n counts as registered at 0
+			if int(en.UID) < e.n {
+				reg = e.regAt[en.UID]
+			}
+			if e.in.LastTempo <= reg {
+				continue
+			}
+			b.push(en.UID, conv(en.Value))
+		}
+		b.endRow()
+	}
+	return b
+}
+
+// Steps 11–12: emission shares, rao amounts, and the stored terms.
+func (e *epoch) output() Output {
+	out := Output{Neurons: make([]Result, e.n)}
+	combined := make([]fixed.I32F32, e.n)
+	for i := range combined {
+		combined[i] = e.incentive[i].SaturatingAdd(e.dividends[i])
+	}
+	emissionSum := sum(combined)
+	server := slices.Clone(e.incentive)
+	validator := slices.Clone(e.dividends)
+	normalizeBy(server, emissionSum)
+	normalizeBy(validator, emissionSum)
+	normalize(combined)
+	if emissionSum.IsZero() { // no usable weights: pay validators by stake
+		fallback := e.activeStakes
+		if sum(e.activeStakes).IsZero() {
+			fallback = e.stakeWeight
+		}
+		validator = slices.Clone(fallback)
+		combined = slices.Clone(fallback)
+	}
+
+	rao := fixed.I96F32FromUint(uint64(e.in.Emission))
+	amount := func(x fixed.I32F32) tao.Rao {
+		return tao.Rao(fixed.Convert[fixed.I96F32](x).SaturatingMul(rao).ToUint())
+	}
+	for i := range out.Neurons {
+		r := &out.Neurons[i]
+		r.Active = e.active[i]
+		r.ValidatorPermit = e.newPermit[i]
+		r.StakeWeight = e.stakeWeight[i].ToU16Proportion()
+		r.Consensus = e.cons[i].ToU16Proportion()
+		r.Incentive = e.incentive[i].ToU16Proportion()
+		r.Dividends = e.dividends[i].ToU16Proportion()
+		r.ValidatorTrust = e.validatorTrust[i].ToU16Proportion()
+		r.ServerEmission = amount(server[i])
+		r.ValidatorEmission = amount(validator[i])
+		r.Emission = amount(combined[i])
+		if e.newPermit[i] {
+			cols, vals := e.bonds.row(i)
+			r.Bonds = make([]Entry, len(cols))
+			for k, j := range cols {
+				r.Bonds[k] = Entry{UID: j, Value: vals[k].ToU16Proportion()}
+			}
+		}
+	}
+	return out
+}
+
+func satAdd(a, b uint64) uint64 {
+	if s := a + b; s >= a {
+		return s
+	}
+	return ^uint64(0)
+}

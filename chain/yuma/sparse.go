@@ -1,0 +1,323 @@
+package yuma
+
+import (
+	"slices"
+
+	"github.com/gotensor/gotensor/fixed"
+)
+
+// matrix is a sparse n×n matrix in compressed-row form: row i holds the
+// entries col[start[i]:start[i+1]] with values val[start[i]:start[i+1]].
+// Entries keep the order in which they were produced, as subtensor's
+// Vec<Vec<(u16, I32F32)>> does (the order is observable in liquid alpha).
+type matrix struct {
+	n     int // columns (and rows): the subnet size
+	start []int
+	col   []uint16
+	val   []fixed.I32F32
+}
+
+func newMatrix(n, capacity int) *matrix {
+	m := &matrix{
+		n:     n,
+		start: make([]int, 1, n+1),
+		col:   make([]uint16, 0, capacity),
+		val:   make([]fixed.I32F32, 0, capacity),
+	}
+	return m
+}
+
+func (m *matrix) push(j uint16, v fixed.I32F32) {
+	m.col = append(m.col, j)
+	m.val = append(m.val, v)
+}
+
+// endRow closes the row being pushed.
+func (m *matrix) endRow() { m.start = append(m.start, len(m.col)) }
+
+func (m *matrix) rows() int { return len(m.start) - 1 }
+
+func (m *matrix) row(i int) ([]uint16, []fixed.I32F32) {
+	a, b := m.start[i], m.start[i+1]
+	return m.col[a:b], m.val[a:b]
+}
+
+// clone returns a deep copy.
+func (m *matrix) clone() *matrix {
+	return &matrix{n: m.n, start: slices.Clone(m.start), col: slices.Clone(m.col), val: slices.Clone(m.val)}
+}
+
+// sum adds with wrapping `+`, as Rust's iter().sum() does in release builds.
+func sum(x []fixed.I32F32) fixed.I32F32 {
+	var s fixed.I32F32
+	for _, v := range x {
+		s = s.Add(v)
+	}
+	return s
+}
+
+// normalize divides x by its sum in place unless the sum is 0
+// (inplace_normalize).
+func normalize(x []fixed.I32F32) {
+	normalizeBy(x, sum(x))
+}
+
+// normalizeBy divides x by s in place unless s is 0
+// (inplace_normalize_using_sum).
+func normalizeBy(x []fixed.I32F32, s fixed.I32F32) {
+	if s.IsZero() {
+		return
+	}
+	for i, v := range x {
+		x[i] = v.SafeDiv(s)
+	}
+}
+
+// rowNormalize divides each row with a positive sum by that sum
+// (inplace_row_normalize_sparse).
+func (m *matrix) rowNormalize() {
+	for i := range m.rows() {
+		_, vals := m.row(i)
+		if s := sum(vals); s.Cmp(fixed.I32F32{}) > 0 {
+			normalizeBy(vals, s)
+		}
+	}
+}
+
+// rowSums returns Σ_j m_ij per row with wrapping adds (row_sum_sparse).
+func (m *matrix) rowSums() []fixed.I32F32 {
+	out := make([]fixed.I32F32, m.rows())
+	for i := range out {
+		_, vals := m.row(i)
+		out[i] = sum(vals)
+	}
+	return out
+}
+
+// colSums returns saturating column sums over columns < n.
+func (m *matrix) colSums() []fixed.I32F32 {
+	s := make([]fixed.I32F32, m.n)
+	for k, j := range m.col {
+		if int(j) < m.n {
+			s[j] = s[j].SaturatingAdd(m.val[k])
+		}
+	}
+	return s
+}
+
+// colNormalize divides every entry by its column sum where that sum is not 0
+// (inplace_col_normalize_sparse).
+func (m *matrix) colNormalize() {
+	s := m.colSums()
+	for k, j := range m.col {
+		if int(j) < m.n && !s[j].IsZero() {
+			m.val[k] = m.val[k].SafeDiv(s[j])
+		}
+	}
+}
+
+// colMaxUpscale divides every entry by its column maximum where that
+// maximum is not 0 (inplace_col_max_upscale_sparse).
+func (m *matrix) colMaxUpscale() {
+	mx := make([]fixed.I32F32, m.n)
+	for k, j := range m.col {
+		if int(j) < m.n && mx[j].Less(m.val[k]) {
+			mx[j] = m.val[k]
+		}
+	}
+	for k, j := range m.col {
+		if int(j) < m.n && !mx[j].IsZero() {
+			m.val[k] = m.val[k].SafeDiv(mx[j])
+		}
+	}
+}
+
+// colClip returns m with every entry above its column threshold lowered to
+// it, and dropped when the threshold is not positive (col_clip_sparse).
+func (m *matrix) colClip(threshold []fixed.I32F32) *matrix {
+	out := newMatrix(m.n, len(m.col))
+	for i := range m.rows() {
+		cols, vals := m.row(i)
+		for k, j := range cols {
+			var th fixed.I32F32
+			if int(j) < len(threshold) {
+				th = threshold[j]
+			}
+			switch v := vals[k]; {
+			case !th.Less(v):
+				out.push(j, v)
+			case th.Cmp(fixed.I32F32{}) > 0:
+				out.push(j, th)
+			}
+		}
+		out.endRow()
+	}
+	return out
+}
+
+// colWeightedSums returns r_j = Σ_i v_i * m_ij with saturating operations
+// (matmul_sparse).
+func (m *matrix) colWeightedSums(v []fixed.I32F32) []fixed.I32F32 {
+	r := make([]fixed.I32F32, m.n)
+	for i := range min(m.rows(), len(v)) {
+		cols, vals := m.row(i)
+		for k, j := range cols {
+			if int(j) < m.n {
+				r[j] = r[j].SaturatingAdd(v[i].SaturatingMul(vals[k]))
+			}
+		}
+	}
+	return r
+}
+
+// rowWeightedSums returns d_i = Σ_j v_j * m_ij with saturating operations
+// (matmul_transpose_sparse).
+func (m *matrix) rowWeightedSums(v []fixed.I32F32) []fixed.I32F32 {
+	d := make([]fixed.I32F32, m.rows())
+	for i := range d {
+		cols, vals := m.row(i)
+		var acc fixed.I32F32
+		for k, j := range cols {
+			var vj fixed.I32F32
+			if int(j) < len(v) {
+				vj = v[j]
+			}
+			acc = acc.SaturatingAdd(vj.SaturatingMul(vals[k]))
+		}
+		d[i] = acc
+	}
+	return d
+}
+
+// scaleRows returns m with row i multiplied by v_i (row_hadamard_sparse).
+func (m *matrix) scaleRows(v []fixed.I32F32) *matrix {
+	out := newMatrix(m.n, len(m.col))
+	for i := range m.rows() {
+		cols, vals := m.row(i)
+		for k, j := range cols {
+			out.push(j, vals[k].SaturatingMul(v[i]))
+		}
+		out.endRow()
+	}
+	return out
+}
+
+// interpolate returns a + ratio*(b - a) (interpolate_sparse): a itself for
+// ratio 0, b itself for ratio 1, otherwise each row densified over the n
+// columns with only positive results kept, in ascending uid order.
+func interpolate(a, b *matrix, ratio fixed.I32F32) *matrix {
+	switch ratio {
+	case fixed.I32F32{}:
+		return a
+	case fixed.I32F32FromInt(1):
+		return b
+	}
+	out := newMatrix(a.n, len(a.col))
+	row1 := make([]fixed.I32F32, a.n)
+	row2 := make([]fixed.I32F32, a.n)
+	var touched []uint16
+	for i := range a.rows() {
+		touched = touched[:0]
+		scatter := func(m *matrix, dst []fixed.I32F32) {
+			cols, vals := m.row(i)
+			for k, j := range cols {
+				if int(j) < a.n {
+					dst[j] = vals[k]
+					touched = append(touched, j)
+				}
+			}
+		}
+		scatter(a, row1)
+		scatter(b, row2)
+		// Only touched columns can be positive: sort them instead of
+		// scanning all n columns.
+		slices.Sort(touched)
+		touched = slices.Compact(touched)
+		for _, j := range touched {
+			v1, v2 := row1[j], row2[j]
+			if r := v1.SaturatingAdd(ratio.SaturatingMul(v2.SaturatingSub(v1))); r.Cmp(fixed.I32F32{}) > 0 {
+				out.push(j, r)
+			}
+			row1[j], row2[j] = fixed.I32F32{}, fixed.I32F32{}
+		}
+		out.endRow()
+	}
+	return out
+}
+
+// ema returns alpha*next + (1-alpha)*prev over the union of entries, keeping
+// positive results in ascending uid order (mat_ema_sparse).
+func ema(next, prev *matrix, alpha fixed.I32F32) *matrix {
+	oneMinus := fixed.I32F32FromInt(1).SaturatingSub(alpha)
+	out := newMatrix(next.n, len(next.col)+len(prev.col))
+	acc := make([]fixed.I32F32, next.n)
+	var touched []uint16
+	for i := range next.rows() {
+		nc, nv := next.row(i)
+		pc, pv := prev.row(i)
+		if sortedBelow(nc, next.n) && sortedBelow(pc, next.n) {
+			emaMergeRow(out, nc, nv, pc, pv, alpha, oneMinus)
+			out.endRow()
+			continue
+		}
+		touched = touched[:0]
+		for k, j := range nc {
+			if int(j) < next.n {
+				acc[j] = acc[j].SaturatingAdd(alpha.SaturatingMul(nv[k]))
+				touched = append(touched, j)
+			}
+		}
+		for k, j := range pc {
+			if int(j) < next.n {
+				acc[j] = acc[j].SaturatingAdd(oneMinus.SaturatingMul(pv[k]))
+				touched = append(touched, j)
+			}
+		}
+		slices.Sort(touched)
+		touched = slices.Compact(touched)
+		for _, j := range touched {
+			if acc[j].Cmp(fixed.I32F32{}) > 0 {
+				out.push(j, acc[j])
+			}
+			acc[j] = fixed.I32F32{}
+		}
+		out.endRow()
+	}
+	return out
+}
+
+// emaMergeRow is ema for one row whose two inputs are strictly increasing:
+// a merge, with the same accumulation order as the dense accumulator.
+func emaMergeRow(out *matrix, nc []uint16, nv []fixed.I32F32, pc []uint16, pv []fixed.I32F32, alpha, oneMinus fixed.I32F32) {
+	a, b := 0, 0
+	for a < len(nc) || b < len(pc) {
+		var j uint16
+		var acc fixed.I32F32
+		switch {
+		case b == len(pc) || (a < len(nc) && nc[a] < pc[b]):
+			j, acc = nc[a], alpha.SaturatingMul(nv[a])
+			a++
+		case a == len(nc) || pc[b] < nc[a]:
+			j, acc = pc[b], oneMinus.SaturatingMul(pv[b])
+			b++
+		default:
+			j = nc[a]
+			acc = alpha.SaturatingMul(nv[a]).SaturatingAdd(oneMinus.SaturatingMul(pv[b]))
+			a++
+			b++
+		}
+		if acc.Cmp(fixed.I32F32{}) > 0 {
+			out.push(j, acc)
+		}
+	}
+}
+
+// sortedBelow reports whether cols is strictly increasing and below n.
+func sortedBelow(cols []uint16, n int) bool {
+	for k := 1; k < len(cols); k++ {
+		if cols[k] <= cols[k-1] {
+			return false
+		}
+	}
+	return len(cols) == 0 || int(cols[len(cols)-1]) < n
+}
