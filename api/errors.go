@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/gotensor/gotensor/api/apitypes"
+	"github.com/gotensor/gotensor/tx"
 )
 
 // Fixed error answers. Handlers add detail with errorf.
@@ -41,20 +42,24 @@ func (s *Server) writeInternal(w http.ResponseWriter, r *http.Request, err error
 	writeError(w, http.StatusInternalServerError, errorf(apitypes.CodeInternal, "internal error: %v", err))
 }
 
-// txStatus is the HTTP status of a transaction rejected (CheckTx) or
-// failed with the chain's code. The classes follow the code ranges of the
-// catalogue in package tx: 1–99 are pipeline checks (a malformed or
-// unauthorised transaction: 400, except the nonce, which is a conflict
-// with the account's state), 100 and up are the calls' own checks against
-// state (422: well-formed but not applicable now).
+// txStatus is the HTTP status of a transaction rejected by CheckTx or
+// failed in its block, by the code's meaning in package tx's catalogue:
+// a transaction that is malformed or not authorised is a bad request; a
+// nonce out of order conflicts with the account's state; a well-formed
+// call that the state does not allow now (balances, subnets, stake,
+// weights: codes from 100 up, and an unaffordable fee) is unprocessable.
 func txStatus(code uint32) int {
 	switch {
 	case code == 0:
 		return http.StatusOK
-	case code < 100:
-		return http.StatusBadRequest
-	default:
+	case code == tx.ErrTooLarge.Code:
+		return http.StatusRequestEntityTooLarge
+	case code == tx.ErrNonceTooLow.Code, code == tx.ErrNonceTooHigh.Code:
+		return http.StatusConflict
+	case code == tx.ErrFeeUnaffordable.Code, code == tx.ErrBadOrigin.Code, code >= 100:
 		return http.StatusUnprocessableEntity
+	default:
+		return http.StatusBadRequest
 	}
 }
 

@@ -1,0 +1,334 @@
+package api_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/mempool"
+	coretypes "github.com/cometbft/cometbft/rpc/core/types"
+	cmttypes "github.com/cometbft/cometbft/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gotensor/gotensor/api"
+	"github.com/gotensor/gotensor/api/apitest"
+	"github.com/gotensor/gotensor/api/apitypes"
+	"github.com/gotensor/gotensor/tao"
+	"github.com/gotensor/gotensor/tx"
+)
+
+func newTestServer(t *testing.T, cfg api.Config) (*api.Server, *apitest.Consensus, *apitest.Chain, *httptest.Server) {
+	t.Helper()
+	cons := apitest.NewConsensus("test-chain")
+	chain := apitest.NewChain()
+	s := api.New(cfg, chain, cons)
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		_ = s.Shutdown(context.Background())
+		ts.Close()
+	})
+	return s, cons, chain, ts
+}
+
+// call sends a request and decodes the JSON answer into out (if not nil).
+func call(t *testing.T, method, url, contentType, body string, out any) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, "application/json", resp.Header.Get("Content-Type"), string(b))
+	if out != nil {
+		require.NoError(t, json.Unmarshal(b, out), string(b))
+	}
+	return resp
+}
+
+// txs builds a block's transaction list.
+func txs(ss ...string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = []byte(s)
+	}
+	return out
+}
+
+var transferEvent = &abci.ExecTxResult{Events: []abci.Event{{
+	Type: "transfer", Attributes: []abci.EventAttribute{{Key: "amount", Value: "5"}},
+}}}
+
+const alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+
+func TestStatus(t *testing.T) {
+	_, cons, chain, ts := newTestServer(t, api.Config{})
+	cons.AddBlock(nil, nil)
+	halving := uint64(42)
+	chain.SetInfo(api.ChainInfo{
+		GenesisHash: make([]byte, 32), TotalIssuance: 5_000, BlockEmission: 1_000_000_000,
+		BlocksUntilHalving: &halving, TxFee: 100_000, ExistentialDeposit: 500,
+	})
+	var st apitypes.Status
+	resp := call(t, "GET", ts.URL+"/v1/status", "", "", &st)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, "test-chain", st.ChainID)
+	require.Equal(t, int64(1), st.Height)
+	require.Equal(t, tao.Rao(5_000), st.TotalIssuance)
+	require.Equal(t, tao.Rao(1_000_000_000), st.BlockEmission)
+	require.Equal(t, uint64(42), *st.BlocksUntilHalving)
+	require.Equal(t, tao.Rao(100_000), st.TxFee)
+	require.Equal(t, tao.Rao(500), st.ExistentialDeposit)
+	require.Len(t, st.GenesisHash, 32)
+	require.Len(t, st.Validators, 1)
+}
+
+func TestAccount(t *testing.T) {
+	_, _, chain, ts := newTestServer(t, api.Config{})
+	id, err := tao.ParseAccountID(alice)
+	require.NoError(t, err)
+	chain.SetAccount(id, 1_500_000_000, 3)
+	chain.SetHeight(7)
+
+	for _, addr := range []string{alice, id.Hex()} {
+		var a apitypes.Account
+		resp := call(t, "GET", ts.URL+"/v1/accounts/"+addr, "", "", &a)
+		require.Equal(t, 200, resp.StatusCode)
+		require.Equal(t, apitypes.Account{Address: id, Free: 1_500_000_000, Nonce: 3, Height: 7}, a)
+	}
+	// Amounts are integers in rao and the address is SS58.
+	resp, err := http.Get(ts.URL + "/v1/accounts/" + alice)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.JSONEq(t, `{"address":"`+alice+`","free":1500000000,"nonce":3,"height":7}`, string(b))
+}
+
+// TestBadRequests checks every malformed-request path: a 4xx status and
+// an error document with the right code.
+func TestBadRequests(t *testing.T) {
+	_, cons, _, ts := newTestServer(t, api.Config{MaxBodyBytes: 1024})
+	cons.AddBlock(txs("a=1"), nil)
+	for _, c := range []struct {
+		name, method, path, ctype, body string
+		status                          int
+		code                            uint32
+	}{
+		{"bad ss58 checksum", "GET", "/v1/accounts/" + alice[:47] + "Z", "", "", 400, apitypes.CodeBadAddress},
+		{"not an address", "GET", "/v1/accounts/bob", "", "", 400, apitypes.CodeBadAddress},
+		{"short hex key", "GET", "/v1/accounts/0x1234", "", "", 400, apitypes.CodeBadAddress},
+		{"height not a number", "GET", "/v1/blocks/abc", "", "", 400, apitypes.CodeBadHeight},
+		{"height zero", "GET", "/v1/blocks/0", "", "", 400, apitypes.CodeBadHeight},
+		{"height negative", "GET", "/v1/blocks/-3", "", "", 400, apitypes.CodeBadHeight},
+		{"height overflow", "GET", "/v1/blocks/99999999999999999999", "", "", 400, apitypes.CodeBadHeight},
+		{"future height", "GET", "/v1/blocks/5", "", "", 404, apitypes.CodeFutureHeight},
+		{"tx hash not hex", "GET", "/v1/tx/xyz", "", "", 400, apitypes.CodeBadHash},
+		{"tx hash too short", "GET", "/v1/tx/0xabcd", "", "", 400, apitypes.CodeBadHash},
+		{"unknown tx", "GET", "/v1/tx/0x" + strings.Repeat("ab", 32), "", "", 404, apitypes.CodeNotFound},
+		{"body too large", "POST", "/v1/tx", "application/octet-stream", strings.Repeat("x", 2000), 413, apitypes.CodeTooLarge},
+		{"empty raw body", "POST", "/v1/tx", "application/octet-stream", "", 400, apitypes.CodeBadRequest},
+		{"bad JSON", "POST", "/v1/tx", "application/json", "{", 400, apitypes.CodeBadRequest},
+		{"unknown JSON field", "POST", "/v1/tx", "application/json", `{"tx":"AQ==","x":1}`, 400, apitypes.CodeBadRequest},
+		{"trailing JSON", "POST", "/v1/tx", "application/json", `{"tx":"AQ=="}{}`, 400, apitypes.CodeBadRequest},
+		{"missing tx", "POST", "/v1/tx", "application/json", `{}`, 400, apitypes.CodeBadRequest},
+		{"bad base64", "POST", "/v1/tx", "application/json", `{"tx":"!!"}`, 400, apitypes.CodeBadRequest},
+		{"bad hex", "POST", "/v1/tx", "application/json", `{"tx":"0xzz"}`, 400, apitypes.CodeBadRequest},
+		{"unsupported media", "POST", "/v1/tx", "text/plain", "abc", 415, apitypes.CodeBadRequest},
+		{"bad wait", "POST", "/v1/tx?wait=forever", "application/octet-stream", "abc", 400, apitypes.CodeBadRequest},
+		{"bad stream start", "GET", "/v1/events?from=x", "", "", 400, apitypes.CodeBadHeight},
+		{"unknown route", "GET", "/v2/status", "", "", 404, apitypes.CodeNotFound},
+		{"wrong method", "DELETE", "/v1/status", "", "", 405, apitypes.CodeBadMethod},
+		{"get on submit", "GET", "/v1/tx", "", "", 405, apitypes.CodeBadMethod},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var e apitypes.Error
+			resp := call(t, c.method, ts.URL+c.path, c.ctype, c.body, &e)
+			require.Equal(t, c.status, resp.StatusCode, e.Message)
+			require.Equal(t, c.code, e.Code, e.Message)
+			require.NotEmpty(t, e.Message)
+		})
+	}
+}
+
+func rejectWith(e *tx.Error) apitest.BroadcastFunc {
+	return func(t cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
+		return &coretypes.ResultBroadcastTx{Code: e.Code, Log: e.Msg + ": detail", Hash: t.Hash()}, nil
+	}
+}
+
+func failWith(err error) apitest.BroadcastFunc {
+	return func(cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) { return nil, err }
+}
+
+func TestSubmitTx_Outcomes(t *testing.T) {
+	_, cons, _, ts := newTestServer(t, api.Config{})
+	for _, c := range []struct {
+		name   string
+		answer apitest.BroadcastFunc
+		status int
+		code   uint32
+	}{
+		{"accepted", apitest.AcceptAll, 202, 0},
+		{"bad signature", rejectWith(tx.ErrSignature), 400, tx.ErrSignature.Code},
+		{"malformed", rejectWith(tx.ErrDecode), 400, tx.ErrDecode.Code},
+		{"nonce reused", rejectWith(tx.ErrNonceTooLow), 409, tx.ErrNonceTooLow.Code},
+		{"nonce gap", rejectWith(tx.ErrNonceTooHigh), 409, tx.ErrNonceTooHigh.Code},
+		{"fee unaffordable", rejectWith(tx.ErrFeeUnaffordable), 422, tx.ErrFeeUnaffordable.Code},
+		{"insufficient balance", rejectWith(tx.ErrInsufficientBalance), 422, tx.ErrInsufficientBalance.Code},
+		{"duplicate", failWith(mempool.ErrTxInCache), 409, apitypes.CodeDuplicateTx},
+		{"mempool full", failWith(mempool.ErrMempoolIsFull{}), 503, apitypes.CodeUnavailable},
+		{"too large for the mempool", failWith(mempool.ErrTxTooLarge{Max: 1, Actual: 2}), 413, apitypes.CodeTooLarge},
+		{"node failure", failWith(errors.New("disk on fire")), 500, apitypes.CodeInternal},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cons.SetBroadcast(c.answer)
+			var doc struct {
+				Code uint32        `json:"code"`
+				Hash apitypes.Hash `json:"hash"`
+			}
+			resp := call(t, "POST", ts.URL+"/v1/tx", "application/json", `{"tx":"0x0102"}`, &doc)
+			require.Equal(t, c.status, resp.StatusCode)
+			require.Equal(t, c.code, doc.Code)
+			if c.status == 202 {
+				require.Equal(t, apitypes.Hash(cmttypes.Tx{1, 2}.Hash()), doc.Hash)
+			}
+		})
+	}
+}
+
+func TestSubmitTx_WaitCommit(t *testing.T) {
+	s, cons, _, ts := newTestServer(t, api.Config{})
+	raw := []byte("signed transfer")
+	// This mempool puts the tx in a block as soon as it is accepted.
+	cons.SetBroadcast(func(t cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
+		go func() {
+			b, res := cons.AddBlock([][]byte{t}, []*abci.ExecTxResult{transferEvent})
+			s.PublishBlock(b, b.Hash(), res)
+		}()
+		return &coretypes.ResultBroadcastTx{Hash: t.Hash()}, nil
+	})
+	var res apitypes.SubmitTxResult
+	body := `{"tx":"` + base64.StdEncoding.EncodeToString(raw) + `"}`
+	resp := call(t, "POST", ts.URL+"/v1/tx?wait=commit", "application/json", body, &res)
+	require.Equal(t, 200, resp.StatusCode)
+	require.True(t, res.Committed)
+	require.Equal(t, int64(1), res.Height)
+	require.Equal(t, apitypes.Hash(cmttypes.Tx(raw).Hash()), res.Hash)
+	require.Len(t, res.Events, 1)
+	v, ok := res.Events[0].Attr("amount")
+	require.True(t, ok)
+	require.Equal(t, "5", v)
+
+	var tr apitypes.TxResult
+	resp = call(t, "GET", ts.URL+"/v1/tx/"+res.Hash.String(), "", "", &tr)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, raw, tr.Tx)
+	require.Equal(t, int64(1), tr.Height)
+}
+
+func TestSubmitTx_FailedInBlock(t *testing.T) {
+	s, cons, _, ts := newTestServer(t, api.Config{})
+	failed := &abci.ExecTxResult{Code: tx.ErrInsufficientBalance.Code, Log: "insufficient free balance: have 1, want 2"}
+	cons.SetBroadcast(func(t cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
+		go func() {
+			b, res := cons.AddBlock([][]byte{t}, []*abci.ExecTxResult{failed})
+			s.PublishBlock(b, b.Hash(), res)
+		}()
+		return &coretypes.ResultBroadcastTx{Hash: t.Hash()}, nil
+	})
+	var res apitypes.SubmitTxResult
+	resp := call(t, "POST", ts.URL+"/v1/tx?wait=commit", "application/octet-stream", "tx", &res)
+	require.Equal(t, 200, resp.StatusCode, "included: the fee was charged")
+	require.True(t, res.Committed)
+	require.Equal(t, tx.ErrInsufficientBalance.Code, res.Code)
+	require.Equal(t, failed.Log, res.Log)
+}
+
+func TestSubmitTx_WaitCommitTimesOut(t *testing.T) {
+	_, _, _, ts := newTestServer(t, api.Config{CommitTimeout: 50 * time.Millisecond})
+	var e apitypes.Error
+	resp := call(t, "POST", ts.URL+"/v1/tx?wait=commit", "application/octet-stream", "never included", &e)
+	require.Equal(t, 504, resp.StatusCode)
+	require.Equal(t, apitypes.CodeTimeout, e.Code)
+}
+
+func TestBlock(t *testing.T) {
+	_, cons, _, ts := newTestServer(t, api.Config{})
+	cons.AddBlock(nil, nil)
+	cons.AddBlock(txs("x=1", "y=2"), []*abci.ExecTxResult{nil, transferEvent})
+	for _, path := range []string{"/v1/blocks/2", "/v1/blocks/latest"} {
+		var b apitypes.Block
+		resp := call(t, "GET", ts.URL+path, "", "", &b)
+		require.Equal(t, 200, resp.StatusCode)
+		require.Equal(t, int64(2), b.Height)
+		require.Equal(t, 2, b.NumTxs)
+		require.Equal(t, apitypes.Hash(cmttypes.Tx("y=2").Hash()), b.Txs[1].Hash)
+		require.Equal(t, uint32(1), b.Txs[1].Index)
+		require.Empty(t, b.Txs[0].Events)
+		require.Equal(t, "transfer", b.Txs[1].Events[0].Type)
+	}
+}
+
+// readEvents reads n block events from an SSE stream.
+func readEvents(t *testing.T, r *bufio.Reader, n int) []apitypes.Block {
+	t.Helper()
+	var out []apitypes.Block
+	var event, id string
+	for len(out) < n {
+		line, err := r.ReadString('\n')
+		require.NoError(t, err)
+		line = strings.TrimRight(line, "\n")
+		switch {
+		case strings.HasPrefix(line, "id: "):
+			id = line[4:]
+		case strings.HasPrefix(line, "event: "):
+			event = line[7:]
+		case strings.HasPrefix(line, "data: "):
+			require.Equal(t, "block", event)
+			var b apitypes.Block
+			require.NoError(t, json.Unmarshal([]byte(line[6:]), &b))
+			require.Equal(t, fmt.Sprint(b.Height), id)
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func TestEvents_StreamAndResume(t *testing.T) {
+	s, cons, _, ts := newTestServer(t, api.Config{})
+	cons.AddBlock(nil, nil)
+	cons.AddBlock(nil, nil)
+
+	// Resume after block 1: block 2 is replayed, then live blocks follow.
+	req, err := http.NewRequest("GET", ts.URL+"/v1/events", nil)
+	require.NoError(t, err)
+	req.Header.Set("Last-Event-ID", "1")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
+	r := bufio.NewReader(resp.Body)
+	got := readEvents(t, r, 1)
+	require.Equal(t, int64(2), got[0].Height)
+
+	b, res := cons.AddBlock(txs("z=9"), nil)
+	s.PublishBlock(b, b.Hash(), res)
+	got = readEvents(t, r, 1)
+	require.Equal(t, int64(3), got[0].Height)
+	require.Equal(t, 1, got[0].NumTxs)
+}

@@ -1,0 +1,45 @@
+package api
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gotensor/gotensor/api/apitypes"
+)
+
+func TestHub_DropsSlowSubscriber(t *testing.T) {
+	h := newHub(2)
+	ch, cancel := h.subscribe()
+	defer cancel()
+	for i := 1; i <= 3; i++ {
+		h.publish(apitypes.Block{Height: int64(i)})
+	}
+	var heights []int64
+	for f := range ch {
+		heights = append(heights, f.height)
+	}
+	require.Equal(t, []int64{1, 2}, heights, "the third block overflowed the buffer and closed the stream")
+}
+
+func FuzzParseTxBody(f *testing.F) {
+	f.Add("application/json", []byte(`{"tx":"AQID"}`))
+	f.Add("application/json", []byte(`{"tx":"0x010203"}`))
+	f.Add("application/octet-stream", []byte{1, 2, 3})
+	f.Add("", []byte(`{"tx":""}`))
+	f.Add("application/json; charset=utf-8", []byte(`{"tx":"AQID"}{}`))
+	f.Add("text/plain", []byte("x"))
+	f.Add("application/json", []byte(`{"tx":"AQID","extra":true}`))
+	f.Fuzz(func(t *testing.T, ctype string, body []byte) {
+		raw, status, e := parseTxBody(ctype, body)
+		if e != nil {
+			if status < 400 || status > 499 || raw != nil || e.Message == "" {
+				t.Fatalf("bad failure: status %d raw %x err %+v", status, raw, e)
+			}
+			return
+		}
+		if len(raw) == 0 {
+			t.Fatal("accepted an empty transaction")
+		}
+	})
+}
