@@ -23,6 +23,13 @@ func zeros(rows, cols int) dense {
 	return m
 }
 
+func width(m dense) int {
+	if len(m) == 0 {
+		return 0
+	}
+	return len(m[0])
+}
+
 func (m dense) clone() dense {
 	c := make(dense, len(m))
 	for i, r := range m {
@@ -181,7 +188,7 @@ func denseInterpolate(a, b dense, ratio fixed.I32F32) dense {
 
 func denseMatEma(next, prev dense, alpha fixed.I32F32) dense {
 	oneMinus := fixed.I32F32FromInt(1).SaturatingSub(alpha)
-	out := zeros(len(next), len(next[0]))
+	out := zeros(len(next), width(next))
 	for i := range next {
 		for j := range next[i] {
 			out[i][j] = alpha.SaturatingMul(next[i][j]).SaturatingAdd(oneMinus.SaturatingMul(prev[i][j]))
@@ -192,7 +199,7 @@ func denseMatEma(next, prev dense, alpha fixed.I32F32) dense {
 
 func denseMatEmaAlpha(next, prev, alpha dense) dense {
 	zero, one := fixed.I32F32{}, fixed.I32F32FromInt(1)
-	out := zeros(len(next), len(next[0]))
+	out := zeros(len(next), width(next))
 	for i := range next {
 		for j := range next[i] {
 			a := alpha[i][j]
