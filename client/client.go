@@ -1,0 +1,228 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gotensor/gotensor/api/apitypes"
+	"github.com/gotensor/gotensor/tao"
+)
+
+// LocalURL is the API of a node on this machine (the name "local").
+const LocalURL = "http://127.0.0.1:9944"
+
+// ResolveNetwork turns a --network value into the API's base URL: the
+// name "local", an http(s) URL, or host:port (meaning http). Other names
+// (btcli's "finney", "test") are refused: there is no public gotensor
+// network under those names.
+func ResolveNetwork(network string) (string, error) {
+	switch network {
+	case "", "local":
+		return LocalURL, nil
+	}
+	s := network
+	if !strings.Contains(s, "://") {
+		if !strings.Contains(s, ":") {
+			return "", fmt.Errorf("client: unknown network %q: want \"local\", host:port or an http(s) URL of a gotensor node", network)
+		}
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("client: network %q: want \"local\" or an http(s) URL of a gotensor node", network)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// Options tune a Client. Zero fields take the defaults.
+type Options struct {
+	// Timeout bounds each call, retries included (default 10 s).
+	Timeout time.Duration
+	// CommitTimeout bounds a submission that waits for its block
+	// (default 45 s; the node gives up after its own commit_timeout).
+	CommitTimeout time.Duration
+	// Retries is how often an idempotent call is retried after a
+	// connection failure (default 3; negative: never).
+	Retries int
+	// Transport replaces the shared keep-alive transport (tests, metrics).
+	Transport http.RoundTripper
+}
+
+// sharedTransport is the one connection pool of the process.
+var sharedTransport = &http.Transport{
+	Proxy:               http.ProxyFromEnvironment,
+	DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+	MaxIdleConns:        256,
+	MaxIdleConnsPerHost: 256,
+	IdleConnTimeout:     90 * time.Second,
+	ForceAttemptHTTP2:   true,
+}
+
+// Client talks to one node's API. It is safe for concurrent use.
+type Client struct {
+	base string
+	http *http.Client
+	opts Options
+}
+
+// New returns a client of the node at network ("local" or a URL).
+func New(network string, o Options) (*Client, error) {
+	base, err := ResolveNetwork(network)
+	if err != nil {
+		return nil, err
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.CommitTimeout <= 0 {
+		o.CommitTimeout = 45 * time.Second
+	}
+	if o.Retries == 0 {
+		o.Retries = 3
+	}
+	rt := o.Transport
+	if rt == nil {
+		rt = sharedTransport
+	}
+	// No http.Client.Timeout: each call sets a context deadline, and the
+	// event stream must be able to stay open.
+	return &Client{base: base, http: &http.Client{Transport: rt}, opts: o}, nil
+}
+
+// URL returns the API base URL the client talks to.
+func (c *Client) URL() string { return c.base }
+
+// Status returns the node's view of the chain.
+func (c *Client) Status(ctx context.Context) (*apitypes.Status, error) {
+	var st apitypes.Status
+	return &st, c.get(ctx, "/v1/status", &st)
+}
+
+// Account returns an account's free balance and next nonce.
+func (c *Client) Account(ctx context.Context, id tao.AccountID) (*apitypes.Account, error) {
+	var a apitypes.Account
+	return &a, c.get(ctx, "/v1/accounts/"+id.String(), &a)
+}
+
+// Block returns the committed block at height with its results; height 0
+// means the latest.
+func (c *Client) Block(ctx context.Context, height int64) (*apitypes.Block, error) {
+	h := "latest"
+	if height > 0 {
+		h = strconv.FormatInt(height, 10)
+	}
+	var b apitypes.Block
+	return &b, c.get(ctx, "/v1/blocks/"+h, &b)
+}
+
+// Tx returns a committed transaction and its result by hash. A
+// transaction still in the mempool is ErrNotFound.
+func (c *Client) Tx(ctx context.Context, hash []byte) (*apitypes.TxResult, error) {
+	var r apitypes.TxResult
+	return &r, c.get(ctx, "/v1/tx/"+apitypes.Hash(hash).String(), &r)
+}
+
+// SubmitTx submits a signed transaction. Without wait it returns once the
+// node's CheckTx accepted it (Committed false). With wait it returns the
+// block result; a transaction included but failed returns the result and
+// an error wrapping its *tx.Error. A rejected transaction returns only the
+// error.
+func (c *Client) SubmitTx(ctx context.Context, txBytes []byte, wait bool) (*apitypes.SubmitTxResult, error) {
+	path, timeout := "/v1/tx", c.opts.Timeout
+	if wait {
+		path, timeout = "/v1/tx?wait=commit", c.opts.CommitTimeout
+	}
+	var res apitypes.SubmitTxResult
+	err := c.do(ctx, timeout, http.MethodPost, path, txBytes, false, &res)
+	if err != nil {
+		return nil, err
+	}
+	if res.Code != 0 {
+		return &res, txError(res.Code, res.Log)
+	}
+	return &res, nil
+}
+
+func (c *Client) get(ctx context.Context, path string, out any) error {
+	return c.do(ctx, c.opts.Timeout, http.MethodGet, path, nil, true, out)
+}
+
+// do runs one API call with a deadline, retrying connection failures with
+// backoff: any failure for idempotent calls, only failed dials otherwise.
+func (c *Client) do(ctx context.Context, timeout time.Duration, method, path string, body []byte, idempotent bool, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	backoff := 100 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := c.once(ctx, method, path, body, out)
+		if err == nil || !retryable(err, idempotent) || attempt >= c.opts.Retries || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(backoff):
+		}
+		backoff *= 2
+	}
+}
+
+// connError marks a failure to reach the node, as opposed to an answer.
+type connError struct {
+	err  error
+	dial bool // the request never left this process
+}
+
+func (e *connError) Error() string { return e.err.Error() }
+func (e *connError) Unwrap() error { return e.err }
+
+func retryable(err error, idempotent bool) bool {
+	var ce *connError
+	if !errors.As(err, &ce) {
+		return false
+	}
+	return idempotent || ce.dial
+}
+
+func (c *Client) once(ctx context.Context, method, path string, body []byte, out any) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/octet-stream")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		var op *net.OpError
+		dial := errors.As(err, &op) && op.Op == "dial"
+		return &connError{err: fmt.Errorf("client: %s %s: %w", method, c.base+path, err), dial: dial}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return &connError{err: fmt.Errorf("client: reading %s: %w", path, err)}
+	}
+	if resp.StatusCode >= 300 {
+		return decodeError(resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("client: decoding %s: %w", path, err)
+	}
+	return nil
+}
