@@ -1,6 +1,8 @@
 package synapse
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -268,3 +270,16 @@ type Ping struct {
 
 // SynapseName returns "Synapse", the Python base class name.
 func (*Ping) SynapseName() string { return "Synapse" }
+
+// NewUUID returns a random RFC 4122 version-4 UUID string, the per-process
+// identifier a terminal sends (Python uses uuid1; peers only compare it).
+func NewUUID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("synapse: reading random bytes: " + err.Error()) // only a failing system RNG
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
