@@ -79,12 +79,22 @@ type PasswordFunc func(k Keyfile, attempt int) (password string, retry bool, err
 // password from the file's BT_PW_ variable or, failing that, from password
 // (which may be nil for files that are known not to be encrypted).
 func (k Keyfile) Unlock(password PasswordFunc) (*keys.Pair, error) {
+	return k.unlock(func(data []byte) ([]byte, error) { return k.decrypt(data, password) })
+}
+
+// UnlockWith reads the key pair in the file, decrypting it if needed with
+// password (an explicit password: the BT_PW_ variable is not consulted).
+func (k Keyfile) UnlockWith(password string) (*keys.Pair, error) {
+	return k.unlock(func(data []byte) ([]byte, error) { return k.open(data, password, "") })
+}
+
+func (k Keyfile) unlock(decrypt func([]byte) ([]byte, error)) (*keys.Pair, error) {
 	data, err := k.Read()
 	if err != nil {
 		return nil, err
 	}
 	if EncryptionOf(data) != Plain {
-		if data, err = k.decrypt(data, password); err != nil {
+		if data, err = decrypt(data); err != nil {
 			return nil, err
 		}
 	}
@@ -101,11 +111,7 @@ func (k Keyfile) decrypt(data []byte, password PasswordFunc) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		plain, err := Decrypt(data, pw)
-		if errors.Is(err, ErrWrongPassword) {
-			return nil, fmt.Errorf("%w for %s (from %s)", ErrWrongPassword, k.Path, k.EnvVarName())
-		}
-		return plain, err
+		return k.open(data, pw, " (from "+k.EnvVarName()+")")
 	}
 	if password == nil {
 		return nil, fmt.Errorf("%w: %s needs a password", ErrEncrypted, k.Path)
@@ -115,18 +121,24 @@ func (k Keyfile) decrypt(data []byte, password PasswordFunc) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		plain, err := Decrypt(data, pw)
+		plain, err := k.open(data, pw, "")
 		if errors.Is(err, ErrWrongPassword) && retry {
 			continue
 		}
-		if errors.Is(err, ErrWrongPassword) {
-			return nil, fmt.Errorf("%w for %s", ErrWrongPassword, k.Path)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", k.Path, err)
-		}
-		return plain, nil
+		return plain, err
 	}
+}
+
+// open decrypts data, naming the file (and the password's source) in errors.
+func (k Keyfile) open(data []byte, password, source string) ([]byte, error) {
+	plain, err := Decrypt(data, password)
+	switch {
+	case errors.Is(err, ErrWrongPassword):
+		return nil, fmt.Errorf("%w for %s%s", ErrWrongPassword, k.Path, source)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", k.Path, err)
+	}
+	return plain, nil
 }
 
 // SaveOptions say how Save writes a key.
