@@ -25,6 +25,10 @@ type InitOptions struct {
 	// AppState is the state machine's genesis as JSON (package chain's
 	// Genesis): accounts, balances, parameters.
 	AppState json.RawMessage
+	// GenesisFile, instead of ChainID and AppState, joins an existing
+	// network: its CometBFT genesis.json is copied and this node is a full
+	// node, not one of its validators.
+	GenesisFile string
 	// Config is our own settings (zero: DefaultConfig()).
 	Config Config
 	// RPCAddr and P2PAddr are CometBFT's listen addresses as host:port
@@ -48,6 +52,7 @@ var ErrHomeExists = errors.New("node: home already initialised")
 // InitResult describes a home written by Init.
 type InitResult struct {
 	Home             string
+	ChainID          string
 	NodeID           string // p2p node id, for node-id@host:port peer lists
 	ValidatorAddress string // hex CometBFT address of the validator key
 	GenesisFile      string
@@ -57,6 +62,14 @@ type InitResult struct {
 // in which this node is the only validator. It refuses a home that
 // already holds a config or a genesis, and writes nothing then.
 func Init(home string, o InitOptions) (InitResult, error) {
+	var joined *cmttypes.GenesisDoc
+	if o.GenesisFile != "" {
+		doc, err := cmttypes.GenesisDocFromFile(o.GenesisFile)
+		if err != nil {
+			return InitResult{}, fmt.Errorf("node: genesis %s: %w", o.GenesisFile, err)
+		}
+		joined, o.ChainID, o.AppState = doc, doc.ChainID, doc.AppState
+	}
 	c, err := newCometConfig(home, o)
 	if err != nil {
 		return InitResult{}, err
@@ -81,15 +94,18 @@ func Init(home string, o InitOptions) (InitResult, error) {
 	if err != nil {
 		return InitResult{}, fmt.Errorf("node: %w", err)
 	}
-	doc := newGenesis(o.ChainID, o.AppState, []cmttypes.GenesisValidator{{
-		Address: pub.Address(), PubKey: pub, Power: 10, Name: c.Moniker,
-	}})
+	doc := joined
+	if doc == nil {
+		doc = newGenesis(o.ChainID, o.AppState, []cmttypes.GenesisValidator{{
+			Address: pub.Address(), PubKey: pub, Power: 10, Name: c.Moniker,
+		}})
+	}
 	if err := writeHome(home, c, o.Config, doc); err != nil {
 		return InitResult{}, err
 	}
 	return InitResult{
-		Home: home, NodeID: string(nodeKey.ID()), ValidatorAddress: pub.Address().String(),
-		GenesisFile: c.GenesisFile(),
+		Home: home, ChainID: doc.ChainID, NodeID: string(nodeKey.ID()),
+		ValidatorAddress: pub.Address().String(), GenesisFile: c.GenesisFile(),
 	}, nil
 }
 
