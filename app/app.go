@@ -1,0 +1,184 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/gotensor/gotensor/chain"
+	"github.com/gotensor/gotensor/store"
+	"github.com/gotensor/gotensor/tao"
+)
+
+// Version is reported to CometBFT in Info.
+const Version = "0.1.0"
+
+// AppVersion is the protocol version of the state machine, reported in
+// Info; it changes when the state machine's rules change.
+const AppVersion uint64 = 1
+
+// Config configures an App. The zero value is an in-memory app.
+type Config struct {
+	// Dir holds the state database (and snapshots); empty keeps state in
+	// memory.
+	Dir string
+	// Store tunes the state store (cache size, retained versions).
+	Store store.Options
+	// CheckInvariants runs chain.CheckInvariants after every block and
+	// panics if one breaks. It reads every account: meant for tests and
+	// for operators chasing a bug.
+	CheckInvariants bool
+	// SnapshotInterval takes a state-sync snapshot every that many heights;
+	// 0 disables snapshots. Needs Dir.
+	SnapshotInterval int64
+	// SnapshotKeepRecent is how many snapshots to keep (default 2).
+	SnapshotKeepRecent int
+	// RetainBlocks, if positive, lets CometBFT prune blocks older than that
+	// many heights (Commit's retain height). 0 keeps every block.
+	RetainBlocks int64
+	// SigCacheSize bounds the verified-signature cache (default 200,000).
+	SigCacheSize int
+	// Logger receives operational messages (snapshots); default: discard.
+	Logger *slog.Logger
+}
+
+// App is gotensor's ABCI++ application.
+type App struct {
+	cfg   Config
+	log   *slog.Logger
+	store *store.Store
+	sigs  *sigCache
+
+	// Consensus connection state (one caller at a time).
+	pending *pendingBlock // the finalized, uncommitted block
+
+	checkMu    sync.Mutex   // guards check and checkBlock
+	check      *chain.State // the mempool's pending state; nil before the first commit
+	checkBlock chain.Block  // the block CheckTx assumes: next height, last time
+
+	snaps *snapshots
+}
+
+// pendingBlock is what FinalizeBlock leaves for Commit.
+type pendingBlock struct {
+	block chain.Block
+}
+
+var _ abci.Application = (*App)(nil)
+
+// New opens the app's store and returns the app at its last committed
+// version.
+func New(cfg Config) (*App, error) {
+	if cfg.SigCacheSize <= 0 {
+		cfg.SigCacheSize = 200_000
+	}
+	if cfg.SnapshotKeepRecent <= 0 {
+		cfg.SnapshotKeepRecent = 2
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.SnapshotInterval > 0 && cfg.Dir == "" {
+		return nil, errors.New("app: snapshots need a data directory")
+	}
+	var st *store.Store
+	if cfg.Dir == "" {
+		st = store.OpenMemory()
+	} else {
+		var err error
+		if st, err = store.Open(cfg.Dir, cfg.Store); err != nil {
+			return nil, fmt.Errorf("app: %w", err)
+		}
+	}
+	a := &App{cfg: cfg, log: cfg.Logger, store: st, sigs: newSigCache(cfg.SigCacheSize)}
+	if cfg.Dir != "" {
+		snaps, err := openSnapshots(cfg.Dir, cfg.SnapshotKeepRecent, cfg.Logger)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		a.snaps = snaps
+	}
+	a.resetCheckState(0)
+	return a, nil
+}
+
+// Close waits for a snapshot in progress and closes the store.
+func (a *App) Close() error {
+	if a.snaps != nil {
+		a.snaps.wait()
+	}
+	return a.store.Close()
+}
+
+// LatestState returns a read-only state of the last committed block and its
+// height, or ok false before the first commit. Each call returns a new
+// State: use it from one goroutine, and drop it when done (it pins its
+// version against pruning only for as long as the store keeps it).
+func (a *App) LatestState() (st *chain.State, height int64, ok bool) {
+	v := a.store.Latest()
+	if v == nil {
+		return nil, 0, false
+	}
+	return chain.NewQueryState(v), v.Version(), true
+}
+
+// Info reports the last committed height and app hash, from which CometBFT
+// decides what to replay.
+func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
+	res := &abci.ResponseInfo{Data: "gotensor", Version: Version, AppVersion: AppVersion}
+	if v := a.store.Latest(); v != nil {
+		res.LastBlockHeight = v.Version()
+		res.LastBlockAppHash = v.Hash()
+	}
+	return res, nil
+}
+
+// InitChain writes the genesis (app_state) into the store's working tree;
+// it is committed with the first block. The app hash it returns is the
+// genesis state's root.
+func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	if a.store.Version() != 0 {
+		return nil, fmt.Errorf("app: InitChain on a store at version %d", a.store.Version())
+	}
+	g, err := chain.ParseGenesis(req.AppStateBytes)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	if req.InitialHeight > 1 {
+		a.store.SetInitialVersion(req.InitialHeight)
+	}
+	gh := chain.GenesisHash(req.ChainId, req.InitialHeight, req.Time.UnixNano(), req.AppStateBytes)
+	// Genesis goes straight into the working tree: a cache in between would
+	// double the memory of a genesis with millions of accounts.
+	st := chain.NewState(a.store)
+	if err := chain.InitGenesis(st, req.ChainId, gh, g); err != nil {
+		a.store.Rollback()
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	if a.cfg.CheckInvariants {
+		if err := chain.CheckInvariants(st); err != nil {
+			panic(fmt.Sprintf("app: after genesis: %v", err))
+		}
+	}
+	return &abci.ResponseInitChain{AppHash: a.store.WorkingHash()}, nil
+}
+
+// ExtendVote adds nothing to votes.
+func (a *App) ExtendVote(context.Context, *abci.RequestExtendVote) (*abci.ResponseExtendVote, error) {
+	return &abci.ResponseExtendVote{}, nil
+}
+
+// VerifyVoteExtension accepts the (empty) extensions.
+func (a *App) VerifyVoteExtension(context.Context, *abci.RequestVerifyVoteExtension) (*abci.ResponseVerifyVoteExtension, error) {
+	return &abci.ResponseVerifyVoteExtension{Status: abci.ResponseVerifyVoteExtension_ACCEPT}, nil
+}
+
+// blockOf converts a header's fields into the chain's block description.
+func blockOf(height int64, unixNano int64, proposer []byte) chain.Block {
+	return chain.Block{Height: tao.BlockHeight(height), Time: unixNano, Proposer: proposer}
+}

@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/gotensor/gotensor/chain"
+	"github.com/gotensor/gotensor/tx"
+)
+
+// CheckTx admits a transaction to the mempool if it would succeed on the
+// pending state: the last committed state plus every transaction admitted
+// since. Its effects (nonce, fee, call) are applied to the pending state,
+// so several transactions of one account can wait in the mempool with
+// consecutive nonces. After each Commit the pending state restarts from the
+// committed one and CometBFT rechecks the remaining transactions.
+//
+// A rejection carries the *tx.Error code and message; the transaction is
+// not gossiped or included, and nothing changes.
+func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	t, err := tx.Decode(req.Tx)
+	if err != nil {
+		return checkErr(err), nil
+	}
+	verified := a.sigs.has(t.Hash)
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	if a.check == nil {
+		return checkErr(tx.ErrNotReady), nil
+	}
+	br := a.check.Branch()
+	res := chain.Apply(br, a.checkBlock, t, verified)
+	if res.Code != 0 {
+		return &abci.ResponseCheckTx{Code: res.Code, Log: res.Log}, nil
+	}
+	br.Write()
+	if !verified {
+		a.sigs.add(t.Hash)
+	}
+	return &abci.ResponseCheckTx{}, nil
+}
+
+func checkErr(err error) *abci.ResponseCheckTx {
+	return &abci.ResponseCheckTx{Code: tx.CodeOf(err), Log: err.Error()}
+}
+
+// resetCheckState restarts the pending state from the last committed
+// version; lastTime is that block's time.
+func (a *App) resetCheckState(lastTime int64) {
+	v := a.store.Latest()
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	if v == nil {
+		a.check = nil
+		return
+	}
+	a.check = chain.NewQueryState(v)
+	a.checkBlock = blockOf(v.Version()+1, lastTime, nil)
+}

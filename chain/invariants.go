@@ -1,0 +1,49 @@
+package chain
+
+import (
+	"fmt"
+
+	"github.com/gotensor/gotensor/store"
+	"github.com/gotensor/gotensor/tao"
+)
+
+// CheckInvariants verifies the supply accounting of s:
+//
+//   - TotalIssuance equals the sum of all free balances (later: plus pool
+//     reserves and locked TAO);
+//   - TotalIssuance equals the genesis supply plus everything minted minus
+//     everything recycled;
+//   - TotalIssuance does not exceed the total supply;
+//   - no account holds a non-zero balance below the existential deposit.
+//
+// It reads every account, so it costs O(accounts). Tests run it after every
+// block; nodes run it behind a flag.
+func CheckInvariants(s *State) error {
+	issuance := s.TotalIssuance()
+	if issuance > totalSupply {
+		return fmt.Errorf("chain: invariant: total issuance %d exceeds the total supply %d", issuance, totalSupply)
+	}
+	if want := s.GenesisSupply() + s.TotalMinted() - s.TotalRecycled(); issuance != want {
+		return fmt.Errorf("chain: invariant: total issuance %d, but genesis %d + minted %d - recycled %d = %d",
+			issuance, s.GenesisSupply(), s.TotalMinted(), s.TotalRecycled(), want)
+	}
+	ed := s.Params().ExistentialDeposit
+	var sum tao.Rao
+	it := s.kv.Iterator([]byte{prefixAccount}, store.PrefixEnd([]byte{prefixAccount}))
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		id := tao.AccountID(it.Key()[1:])
+		free := s.Account(id).Free
+		if free != 0 && free < ed {
+			return fmt.Errorf("chain: invariant: %s holds %d rao, below the existential deposit %d", id, free, ed)
+		}
+		var ok bool
+		if sum, ok = sum.AddChecked(free); !ok {
+			return fmt.Errorf("chain: invariant: balances overflow")
+		}
+	}
+	if sum != issuance {
+		return fmt.Errorf("chain: invariant: balances sum to %d rao, total issuance is %d", sum, issuance)
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package chain
+
+import "github.com/gotensor/gotensor/tao"
+
+// The state layout: every collection is declared here once, as its key
+// prefix byte followed by big-endian fixed-width fields. Values use the
+// compact fixed encodings of codec.go (no reflection, no JSON).
+//
+// Prefix ranges:
+//
+//	0x00–0x0F  core: accounts, globals, chain parameters
+//	0x10–0x2F  subnets and neurons
+//	0x30–0x4F  staking and pools
+//	0x50–0x5F  weights and commits
+//	0x60–0x6F  epoch and coinbase outputs
+//
+// A prefix is never reused for another collection.
+const (
+	prefixAccount = 0x01 // account id (32) → Account: free u64, nonce u64
+	prefixGlobal  = 0x02 // global id (1) → value, see the global* ids
+	prefixParam   = 0x03 // param id (1) → u64, see the param* ids
+)
+
+// Globals (prefixGlobal).
+const (
+	globalChainID       = 0x01 // chain id string, set at genesis
+	globalGenesisHash   = 0x02 // [32]byte, set at genesis
+	globalTotalIssuance = 0x03 // u64 rao in existence (recycling subtracts)
+	globalTotalMinted   = 0x04 // u64 rao minted since genesis (block emission)
+	globalTotalRecycled = 0x05 // u64 rao recycled since genesis (fees, dust)
+	globalGenesisSupply = 0x06 // u64 TotalIssuance right after genesis
+	globalBlockEmission = 0x07 // u64 rao emitted by the last block
+	globalSudo          = 0x08 // account id (32) of the sudo key; absent: no sudo
+)
+
+// Chain parameters (prefixParam), adjustable by sudo.
+const (
+	paramExistentialDeposit = 0x01 // rao; smaller non-zero balances are reaped
+	paramTxFee              = 0x02 // rao per coldkey-signed call, recycled
+)
+
+func accountKey(id tao.AccountID) []byte {
+	k := make([]byte, 1+len(id))
+	k[0] = prefixAccount
+	copy(k[1:], id[:])
+	return k
+}
+
+func globalKey(id byte) []byte { return []byte{prefixGlobal, id} }
+
+func paramKey(id byte) []byte { return []byte{prefixParam, id} }
+
+// AccountKey returns the store key of an account, for proofs
+// (store.View.GetWithProof) and raw queries. The value is 16 bytes:
+// free balance and nonce, both big-endian u64.
+func AccountKey(id tao.AccountID) []byte { return accountKey(id) }
