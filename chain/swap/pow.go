@@ -58,10 +58,10 @@ func powSeries(bn, bd, p, q *big.Int, precision uint, scale *big.Int) *big.Int {
 	lnBase := c.ln(bn)
 	lnBase.Sub(lnBase, c.ln(bd))
 	lnBase.Mul(lnBase, p)
-	lnBase.Div(lnBase, q) // q > 0: Euclidean division is floor division
+	floorDiv(lnBase, lnBase, q, new(big.Int))
 
 	e := c.exp(lnBase)
-	e = roundGuard(e)
+	roundGuard(e, e)
 	e.Mul(e, scale)
 	return e.Rsh(e, requested)
 }
@@ -122,29 +122,28 @@ func (c *series) ln(v *big.Int) *big.Int {
 func (c *series) ln1p(x *big.Int) *big.Int {
 	term := new(big.Int).Set(x)
 	result := new(big.Int).Set(x)
-	prev := roundGuard(result)
-	next := new(big.Int)
-	n := new(big.Int)
+	var next, n, rem, rounded, prev big.Int
+	roundGuard(&prev, result)
 	for i := 2; i <= c.maxIters; i++ {
 		term.Mul(term, x)
 		term.Rsh(term, c.internal) // arithmetic shift: floor division by 1.0
 		if term.Sign() == 0 {
 			break
 		}
-		next.Div(term, n.SetInt64(int64(i)))
+		floorDiv(&next, term, n.SetInt64(int64(i)), &rem)
 		if next.Sign() == 0 {
 			break
 		}
 		if i%2 == 0 {
-			result.Sub(result, next)
+			result.Sub(result, &next)
 		} else {
-			result.Add(result, next)
+			result.Add(result, &next)
 		}
-		rounded := roundGuard(result)
-		if belowGuard(next) || rounded.Cmp(prev) == 0 {
+		roundGuard(&rounded, result)
+		if next.CmpAbs(guardFactor) < 0 || rounded.Cmp(&prev) == 0 {
 			break
 		}
-		prev = rounded
+		prev.Set(&rounded)
 	}
 	return result
 }
@@ -153,21 +152,23 @@ func (c *series) ln1p(x *big.Int) *big.Int {
 func (c *series) exp(x *big.Int) *big.Int {
 	term := new(big.Int).Set(c.one)
 	result := new(big.Int).Set(c.one)
-	prev := roundGuard(result)
-	den := new(big.Int)
+	var n, rem, rounded, prev big.Int
+	roundGuard(&prev, result)
 	for i := 1; i <= c.maxIters; i++ {
+		// floor(t·x/(1.0·i)) = floor(floor(t·x/1.0)/i): shift, then a
+		// one-word division.
 		term.Mul(term, x)
-		den.Lsh(den.SetInt64(int64(i)), c.internal)
-		term.Div(term, den)
+		term.Rsh(term, c.internal)
+		floorDiv(term, term, n.SetInt64(int64(i)), &rem)
 		if term.Sign() == 0 {
 			break
 		}
 		result.Add(result, term)
-		rounded := roundGuard(result)
-		if belowGuard(term) || rounded.Cmp(prev) == 0 {
+		roundGuard(&rounded, result)
+		if term.CmpAbs(guardFactor) < 0 || rounded.Cmp(&prev) == 0 {
 			break
 		}
-		prev = rounded
+		prev.Set(&rounded)
 	}
 	return result
 }
@@ -178,16 +179,27 @@ var (
 	guardHalf   = new(big.Int).Lsh(bigOne, guardBits-1)
 )
 
-// roundGuard drops the guard bits, rounding half away from zero.
-func roundGuard(v *big.Int) *big.Int {
-	q, r := new(big.Int).QuoRem(v, guardFactor, new(big.Int))
-	if r.Sign() != 0 && new(big.Int).Abs(r).Cmp(guardHalf) >= 0 {
-		q.Add(q, big.NewInt(int64(r.Sign())))
+// roundGuard sets z to v with the guard bits dropped, rounding half away
+// from zero: sign(v)·floor((|v| + 2^23) / 2^24).
+func roundGuard(z, v *big.Int) *big.Int {
+	neg := v.Sign() < 0
+	z.Abs(v)
+	z.Add(z, guardHalf)
+	z.Rsh(z, guardBits)
+	if neg {
+		z.Neg(z)
 	}
-	return q
+	return z
 }
 
-func belowGuard(v *big.Int) bool { return new(big.Int).Abs(v).Cmp(guardFactor) < 0 }
+// floorDiv sets z = floor(x/y) for y > 0 (num_integer's div_floor), using
+// rem as scratch.
+func floorDiv(z, x, y, rem *big.Int) {
+	z.QuoRem(x, y, rem)
+	if rem.Sign() < 0 {
+		z.Sub(z, bigOne)
+	}
+}
 
 func pow(b *big.Int, e uint) *big.Int {
 	return new(big.Int).Exp(b, new(big.Int).SetUint64(uint64(e)), nil)
