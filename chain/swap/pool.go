@@ -126,11 +126,11 @@ func (p *Pool) swap(o Order, s side) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		if most := r.In.SaturatingAdd(r.Fee); amount > most {
+		if fits := r.In.SaturatingAdd(r.Fee); amount > fits {
 			if !o.AllowPartial {
-				return Result{}, fmt.Errorf("%w: at most %d of %d fits", ErrSlippage, most, amount)
+				return Result{}, fmt.Errorf("%w: at most %d of %d fits", ErrSlippage, fits, amount)
 			}
-			amount = most
+			amount = fits
 		}
 	}
 	r, err := p.step(amount, limit, o.NoFee, s)
@@ -168,7 +168,7 @@ func (p *Pool) step(amount tao.Rao, limit fixed.U64F64, noFee bool, s side) (Res
 		in = p.deltaToLimit(current, limit, s)
 		out = p.convert(in, s)
 		fee = p.limitFee(in, noFee)
-		if in+fee > amount { // never take more than was offered
+		if in.SaturatingAdd(fee) > amount { // never take more than was offered
 			fee = amount - min(in, amount)
 			in = amount - fee
 			out = p.convert(in, s)
