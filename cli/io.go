@@ -74,6 +74,9 @@ func usageErrorf(format string, args ...any) error {
 
 // reportError prints err as one line (plus a hint) and returns the exit code.
 func (a *app) reportError(err error) int {
+	if errors.Is(err, errReported) {
+		return 1
+	}
 	code := 1
 	msg := err.Error()
 	if errors.Is(err, errUsage) {

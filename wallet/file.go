@@ -106,7 +106,7 @@ func (k Keyfile) unlock(decrypt func([]byte) ([]byte, error)) (*keys.Pair, error
 }
 
 func (k Keyfile) decrypt(data []byte, password PasswordFunc) ([]byte, error) {
-	if v, ok := os.LookupEnv(k.EnvVarName()); ok {
+	if v := os.Getenv(k.EnvVarName()); v != "" {
 		pw, err := DecodeEnvPassword(k.EnvVarName(), v)
 		if err != nil {
 			return nil, err
