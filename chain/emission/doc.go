@@ -16,6 +16,6 @@
 //
 // The caller (the chain's coinbase) reads state, calls these in the order
 // of spec §2.1/§2.3, floors the results to rao where the spec says so and
-// writes state. Nothing here reads state, allocates per subnet beyond the
-// returned slice, or depends on anything but its arguments.
+// writes state. Nothing here reads state or depends on anything but its
+// arguments; see docs/economics.md for the formulas and widths.
 package emission
