@@ -34,15 +34,12 @@ func perquintillFromRational(p, q *big.Int) Perquintill {
 	if q.Sign() == 0 || p.Cmp(q) > 0 {
 		return PerquintillOne
 	}
-	one := new(big.Int).SetUint64(uint64(PerquintillOne))
-	factor := new(big.Int).Add(q, new(big.Int).Sub(one, bigOne))
-	factor.Quo(factor, one) // ceil(q / 10^18)
-	if factor.Sign() == 0 {
-		factor.SetInt64(1)
-	}
+	factor := new(big.Int).Add(q, perquintillScale)
+	factor.Sub(factor, bigOne)
+	factor.Quo(factor, perquintillScale) // ceil(q / 10^18) ≥ 1
 	qr := new(big.Int).Quo(q, factor)
 	pr := new(big.Int).Quo(p, factor)
-	pr.Mul(pr, one)
+	pr.Mul(pr, perquintillScale)
 	return Perquintill(pr.Quo(pr, qr).Uint64())
 }
 
