@@ -128,13 +128,8 @@ func (a I32F32) SaturatingNeg() I32F32 {
 // product) wrapped to 64 bits, and whether it overflowed.
 func (a I32F32) mul(b I32F32) (int64, bool) {
 	hi, lo := bits.Mul64(uint64(a.bits), uint64(b.bits))
-	// Signed correction of the unsigned product.
-	if a.bits < 0 {
-		hi -= uint64(b.bits)
-	}
-	if b.bits < 0 {
-		hi -= uint64(a.bits)
-	}
+	// Signed correction of the unsigned product, branch-free.
+	hi -= uint64(a.bits>>63)&uint64(b.bits) + uint64(b.bits>>63)&uint64(a.bits)
 	r := int64(hi<<32 | lo>>32)
 	return r, int64(hi)>>31 != r>>63
 }
@@ -154,10 +149,15 @@ func (a I32F32) CheckedMul(b I32F32) (I32F32, bool) {
 // SaturatingMul returns a*b (floor) clamped to [MIN, MAX].
 func (a I32F32) SaturatingMul(b I32F32) I32F32 {
 	r, over := a.mul(b)
-	if !over {
-		return I32F32{r}
+	if over {
+		return saturated(a.bits^b.bits < 0)
 	}
-	if (a.bits < 0) != (b.bits < 0) {
+	return I32F32{r}
+}
+
+// saturated returns MIN for a negative overflow and MAX otherwise.
+func saturated(neg bool) I32F32 {
+	if neg {
 		return MinI32F32()
 	}
 	return MaxI32F32()
@@ -244,9 +244,12 @@ func (a I32F32) ToU16Proportion() uint16 {
 	return a.SaturatingMul(I32F32FromInt(0xffff)).ToU16()
 }
 
-// I32F32FromU16Proportion returns x / 65535 (u16_proportion_to_fixed).
+// I32F32FromU16Proportion returns x / 65535 truncated, the value of
+// I32F32FromRatio(x, 65535) (u16_proportion_to_fixed). It is on the epoch's
+// hot path, so it divides by the constant directly: (x<<64)/(65535<<32) is
+// (x<<32)/65535.
 func I32F32FromU16Proportion(x uint16) I32F32 {
-	return I32F32FromRatio(int64(x), 0xffff)
+	return I32F32{int64(uint64(x) << 32 / 0xffff)}
 }
 
 // String formats a exactly in decimal.

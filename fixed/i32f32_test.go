@@ -79,6 +79,14 @@ func TestI32F32_ProportionU16(t *testing.T) {
 	}
 }
 
+func TestI32F32_FromU16ProportionIsRatio(t *testing.T) {
+	for x := range 1 << 16 {
+		if got, want := I32F32FromU16Proportion(uint16(x)), I32F32FromRatio(int64(x), 65535); got != want {
+			t.Fatalf("FromU16Proportion(%d) = %v, want %v", x, got, want)
+		}
+	}
+}
+
 func TestI32F32_ExpMatchesMath(t *testing.T) {
 	if e, _ := I32F32FromInt(1).Exp(); e.Bits() != 22802600<<9 {
 		t.Fatalf("exp(1) = %v, want the I9F23 constant", e)

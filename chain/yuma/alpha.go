@@ -36,17 +36,17 @@ func (la liquidAlpha) alpha(c, w, b fixed.I32F32) fixed.I32F32 {
 // emaAlpha returns the EMA of bonds with a factor per entry
 // (mat_ema_alpha_sparse): for each entry of row i of next,
 // min(1, (1-α)·prev_ij + max(0, α·next_ij)) kept if positive, in next's
-// order. A bond with no entry in next is dropped, not decayed. alphaAt gives
+// order, in dst. A bond with no entry in next is dropped, not decayed. alphaAt gives
 // α for column j from the weight w and bond b found there.
 //
 // w and b are looked up the way subtensor's compute_liquid_alpha_values_sparse
 // walks a row: an entry is found only if every earlier entry of its row has
 // a smaller uid, which for rows in ascending uid order (the usual case) is a
 // plain lookup.
-func emaAlpha(next, prev *matrix, alphaAt func(j uint16, w, b fixed.I32F32) fixed.I32F32) *matrix {
+func emaAlpha(dst, next, prev *matrix, alphaAt func(j uint16, w, b fixed.I32F32) fixed.I32F32) *matrix {
 	n := next.n
 	zero, one := fixed.I32F32{}, fixed.I32F32FromInt(1)
-	out := newMatrix(n, len(next.col))
+	out := dst.reset(n, len(next.col))
 	old := newLookup(n)
 	seenW, seenB := newLookup(n), newLookup(n)
 	for i := range next.rows() {

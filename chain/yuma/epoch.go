@@ -10,10 +10,26 @@ import (
 // Run computes one Yuma Consensus epoch: subtensor's sparse production path
 // (epoch_mechanism, spec §1.3), bit for bit. It is a pure function of in:
 // it does not modify in, keeps no state, and never panics, whatever the
-// input (uids out of range in rows are ignored).
+// input (uids out of range in rows are ignored). It allocates its scratch
+// memory; Workspace.Run reuses it across epochs.
 func Run(in Input) Output {
+	var ws Workspace
+	return ws.Run(in)
+}
+
+// Workspace is the scratch memory of an epoch. Large subnets need tens of
+// megabytes of it, and allocating (and page-faulting) that afresh costs
+// more than the epoch's arithmetic, so a caller running many epochs keeps
+// one Workspace and calls its Run. Results never alias it. The zero value
+// is ready to use; a Workspace is not safe for concurrent use.
+type Workspace struct {
+	weights, clipped, interpolated, prev, bonds, delta matrix
+}
+
+// Run is Run using w's memory.
+func (w *Workspace) Run(in Input) Output {
 	n := len(in.Neurons)
-	e := epoch{in: in, n: n, owner: -1}
+	e := epoch{in: in, n: n, owner: -1, ws: w}
 	if in.HasOwner && int(in.OwnerUID) < n {
 		e.owner = int(in.OwnerUID)
 	}
@@ -33,6 +49,7 @@ type epoch struct {
 	in    Input
 	n     int
 	owner int // uid of the subnet owner, or -1
+	ws    *Workspace
 
 	active         []bool
 	stakeWeight    []fixed.I32F32 // S: normalised stake after the threshold
@@ -139,8 +156,10 @@ func (e *epoch) weights() {
 			capacity += len(nr.Weights)
 		}
 	}
-	w := newMatrix(e.n, capacity)
+	w := e.ws.weights.reset(e.n, capacity)
+	col, val := w.col, w.val // local slices keep the hot loop in registers
 	for i, nr := range e.in.Neurons {
+		rowStart := len(col)
 		if e.oldPermit[i] {
 			for _, en := range nr.Weights {
 				j := int(en.UID)
@@ -151,12 +170,16 @@ func (e *epoch) weights() {
 					p.CommitReveal && nr.CommitBlock < e.regAt[j]:
 					continue
 				}
-				w.push(en.UID, fixed.I32F32FromInt(int64(en.Value)))
+				col = append(col, en.UID)
+				val = append(val, fixed.I32F32FromInt(int64(en.Value)))
 			}
 		}
-		w.endRow()
+		if s := sum(val[rowStart:]); s.Cmp(fixed.I32F32{}) > 0 {
+			normalizeBy(val[rowStart:], s)
+		}
+		w.start = append(w.start, len(col))
 	}
-	w.rowNormalize()
+	w.col, w.val = col, val
 	e.w = w
 }
 
@@ -166,9 +189,7 @@ func (e *epoch) weights() {
 func (e *epoch) consensusAndIncentive() {
 	kappa := fixed.I32F32FromU16Proportion(e.in.Params.Kappa)
 	e.cons = consensus(e.activeStakes, e.w, kappa)
-	e.clipped = e.w.colClip(e.cons)
-	e.validatorTrust = e.clipped.rowSums()
-	e.incentive = e.clipped.colWeightedSums(e.activeStakes)
+	e.clipped, e.validatorTrust, e.incentive = e.w.clip(&e.ws.clipped, e.cons, e.activeStakes)
 	normalize(e.incentive)
 }
 
@@ -177,7 +198,7 @@ func (e *epoch) consensusAndIncentive() {
 func (e *epoch) bondsAndDividends() {
 	p := e.in.Params
 	beta := fixed.I32F32FromU16Proportion(p.BondsPenalty)
-	wb := interpolate(e.w, e.clipped, beta)
+	wb := interpolate(&e.ws.interpolated, e.w, e.clipped, beta)
 	alpha := fixed.I32F32FromInt(1).SaturatingSub(
 		fixed.Convert[fixed.I32F32](fixed.I64F64FromUint(p.BondsMovingAverage).SafeDiv(fixed.I64F64FromUint(1_000_000))))
 
@@ -185,22 +206,25 @@ func (e *epoch) bondsAndDividends() {
 		prev := e.loadBonds(fixed.I32F32FromU16Proportion)
 		if p.LiquidAlpha && slices.ContainsFunc(e.cons, func(c fixed.I32F32) bool { return !c.IsZero() }) {
 			la := newLiquidAlpha(p)
-			e.bonds = emaAlpha(wb, prev, func(j uint16, w, b fixed.I32F32) fixed.I32F32 {
+			e.bonds = emaAlpha(&e.ws.bonds, wb, prev, func(j uint16, w, b fixed.I32F32) fixed.I32F32 {
 				return la.alpha(e.cons[j], w, b)
 			})
 		} else {
-			e.bonds = ema(wb, prev, alpha)
+			e.bonds = ema(&e.ws.bonds, wb, prev, alpha)
 		}
-		norm := e.bonds.clone()
-		norm.colNormalize()
+		// Dividends: tb_i = Σ_j B̂_ij·I_j over the column-normalised bonds
+		// (normalised on the fly: B' itself is what is stored), D_i = tb_i·A_i.
+		colSum := e.bonds.colSums()
 		e.dividends = make([]fixed.I32F32, e.n)
 		for i := range e.n {
-			cols, vals := norm.row(i)
+			cols, vals := e.bonds.row(i)
 			var tb fixed.I32F32
 			for k, j := range cols {
-				if int(j) < e.n {
-					tb = tb.Add(vals[k].SaturatingMul(e.incentive[j]))
+				b := vals[k]
+				if !colSum[j].IsZero() {
+					b = b.SafeDiv(colSum[j])
 				}
+				tb = tb.Add(b.SaturatingMul(e.incentive[j]))
 			}
 			e.dividends[i], _ = tb.CheckedMul(e.activeStakes[i])
 		}
@@ -211,9 +235,9 @@ func (e *epoch) bondsAndDividends() {
 	// Classic Yuma: bonds are column-normalised shares.
 	prev := e.loadBonds(func(b uint16) fixed.I32F32 { return fixed.I32F32FromInt(int64(b)) })
 	prev.colNormalize()
-	delta := wb.scaleRows(e.activeStakes)
+	delta := wb.scaleRows(&e.ws.delta, e.activeStakes)
 	delta.colNormalize()
-	e.bonds = ema(delta, prev, alpha)
+	e.bonds = ema(&e.ws.bonds, delta, prev, alpha)
 	e.bonds.colNormalize()
 	e.dividends = e.bonds.rowWeightedSums(e.incentive)
 	normalize(e.dividends)
@@ -227,7 +251,8 @@ func (e *epoch) loadBonds(conv func(uint16) fixed.I32F32) *matrix {
 	for _, nr := range e.in.Neurons {
 		capacity += len(nr.Bonds)
 	}
-	b := newMatrix(e.n, capacity)
+	b := e.ws.prev.reset(e.n, capacity)
+	col, val := b.col, b.val
 	for _, nr := range e.in.Neurons {
 		for _, en := range nr.Bonds {
 			var reg uint64 // a uid beyond n counts as registered at 0
@@ -237,10 +262,12 @@ func (e *epoch) loadBonds(conv func(uint16) fixed.I32F32) *matrix {
 			if e.in.LastTempo <= reg {
 				continue
 			}
-			b.push(en.UID, conv(en.Value))
+			col = append(col, en.UID)
+			val = append(val, conv(en.Value))
 		}
-		b.endRow()
+		b.start = append(b.start, len(col))
 	}
+	b.col, b.val = col, val
 	return b
 }
 
@@ -270,6 +297,7 @@ func (e *epoch) output() Output {
 	amount := func(x fixed.I32F32) tao.Rao {
 		return tao.Rao(fixed.Convert[fixed.I96F32](x).SaturatingMul(rao).ToUint())
 	}
+	bonds := make([]Entry, len(e.bonds.col)) // one backing array for every row
 	for i := range out.Neurons {
 		r := &out.Neurons[i]
 		r.Active = e.active[i]
@@ -284,7 +312,8 @@ func (e *epoch) output() Output {
 		r.Emission = amount(combined[i])
 		if e.newPermit[i] {
 			cols, vals := e.bonds.row(i)
-			r.Bonds = make([]Entry, len(cols))
+			r.Bonds = bonds[:len(cols):len(cols)]
+			bonds = bonds[len(cols):]
 			for k, j := range cols {
 				r.Bonds[k] = Entry{UID: j, Value: vals[k].ToU16Proportion()}
 			}

@@ -1,6 +1,10 @@
 package yuma
 
-import "github.com/gotensor/gotensor/fixed"
+import (
+	"slices"
+
+	"github.com/gotensor/gotensor/fixed"
+)
 
 // consensus returns, for every column of w, the stake-weighted median of
 // the weights of validators with positive stake, at majority kappa
@@ -23,8 +27,50 @@ func consensus(stake []fixed.I32F32, w *matrix, kappa fixed.I32F32) []fixed.I32F
 	stakeSum := sum(use)
 	minority := stakeSum.SaturatingSub(kappa)
 
-	// Transpose the kept rows into columns of (validator index, weight),
-	// in validator order so a repeated uid in a row overwrites as in Rust.
+	m := newMedian(use)
+	median := func(j int) {
+		out[j] = m.weighted(minority, stakeSum)
+	}
+	if sorted := !slices.ContainsFunc(rowOf, func(i int) bool {
+		cols, _ := w.row(i)
+		return !sortedBelow(cols, w.n)
+	}); sorted {
+		columnsByCursor(w, rowOf, m.score, median)
+	} else {
+		columnsByTranspose(w, rowOf, m.score, median)
+	}
+	return out
+}
+
+// columnsByCursor fills score with column j of the rows rowOf (0 where a
+// row has no entry) and calls f(j), for j = 0..n-1. Every row must be
+// strictly increasing: one cursor per row then walks it once.
+func columnsByCursor(w *matrix, rowOf []int, score []int64, f func(j int)) {
+	cursor := make([]int, len(rowOf))
+	end := make([]int, len(rowOf))
+	for k, i := range rowOf {
+		cursor[k], end[k] = w.start[i], w.start[i+1]
+	}
+	for j := range w.n {
+		nonzero := false
+		for k, c := range cursor {
+			if c < end[k] && int(w.col[c]) == j {
+				score[k] = w.val[c].Bits()
+				cursor[k]++
+				nonzero = true
+			} else {
+				score[k] = 0
+			}
+		}
+		if nonzero { // otherwise every score, and so the median, is 0
+			f(j)
+		}
+	}
+}
+
+// columnsByTranspose is columnsByCursor for arbitrary rows: it transposes
+// them first, in row order so that a repeated uid overwrites as in Rust.
+func columnsByTranspose(w *matrix, rowOf []int, score []int64, f func(j int)) {
 	colStart := make([]int, w.n+1)
 	for _, i := range rowOf {
 		cols, _ := w.row(i)
@@ -37,7 +83,7 @@ func consensus(stake []fixed.I32F32, w *matrix, kappa fixed.I32F32) []fixed.I32F
 	for j := range w.n {
 		colStart[j+1] += colStart[j]
 	}
-	fill := append([]int(nil), colStart[:w.n]...)
+	fill := slices.Clone(colStart[:w.n])
 	colK := make([]int32, colStart[w.n])
 	colV := make([]fixed.I32F32, colStart[w.n])
 	for k, i := range rowOf {
@@ -49,37 +95,41 @@ func consensus(stake []fixed.I32F32, w *matrix, kappa fixed.I32F32) []fixed.I32F
 			}
 		}
 	}
-
-	m := newMedian(len(use))
 	for j := range w.n {
 		a, b := colStart[j], colStart[j+1]
 		if a == b {
-			continue // every score is 0: so is the median
+			continue
 		}
 		for e := a; e < b; e++ {
-			m.score[colK[e]] = colV[e]
+			score[colK[e]] = colV[e].Bits()
 		}
-		out[j] = m.weighted(use, minority, stakeSum)
+		f(j)
 		for e := a; e < b; e++ {
-			m.score[colK[e]] = fixed.I32F32{}
+			score[colK[e]] = 0
 		}
 	}
-	return out
 }
 
-// median holds the scratch space of weightedMedian, reused across columns.
+// median holds the scratch space of weighted, reused across columns.
+// Values are raw I32F32 bits.
 type median struct {
-	score             []fixed.I32F32
+	score, stake      []int64
 	cur, lower, upper []int32
 }
 
-func newMedian(k int) *median {
-	return &median{
-		score: make([]fixed.I32F32, k),
-		cur:   make([]int32, 0, k),
-		lower: make([]int32, 0, k),
-		upper: make([]int32, 0, k),
+func newMedian(stake []fixed.I32F32) *median {
+	k := len(stake)
+	m := &median{
+		score: make([]int64, k),
+		stake: make([]int64, k),
+		cur:   make([]int32, k),
+		lower: make([]int32, k),
+		upper: make([]int32, k),
 	}
+	for i, s := range stake {
+		m.stake[i] = s.Bits()
+	}
+	return m
 }
 
 // weighted is subtensor's weighted_median over all indices: a
@@ -87,43 +137,54 @@ func newMedian(k int) *median {
 // bound the stake of the current partition; it descends into the scores
 // below the pivot while the minority lies below them, into those above
 // while it lies at or above them, and returns the pivot otherwise.
-func (m *median) weighted(stake []fixed.I32F32, minority, hi fixed.I32F32) fixed.I32F32 {
-	var lo fixed.I32F32
-	cur, lower, upper := m.cur[:0], m.lower, m.upper
-	for k := range stake {
-		cur = append(cur, int32(k))
+//
+// The stakes are normalised (each at most 2^32 raw), so no sum of them can
+// overflow int64 and plain additions equal Rust's saturating ones. The
+// partition loop is branch-free because the comparisons are unpredictable.
+func (m *median) weighted(minority, hi fixed.I32F32) fixed.I32F32 {
+	score, stake := m.score, m.stake
+	cur, lower, upper := m.cur, m.lower, m.upper
+	for k := range cur {
+		cur[k] = int32(k)
 	}
-	limit := len(cur)
-	for iter := 0; iter <= limit; iter++ {
-		switch len(cur) {
+	minor, lo, h := minority.Bits(), int64(0), hi.Bits()
+	n := len(cur)
+	for iter := 0; iter <= len(m.cur); iter++ {
+		switch n {
 		case 0:
 			return fixed.I32F32{}
 		case 1:
-			return m.score[cur[0]]
+			return fixed.I32F32FromBits(score[cur[0]])
 		}
-		pivot := m.score[cur[len(cur)/2]]
-		var loStake, hiStake fixed.I32F32
-		lower, upper = lower[:0], upper[:0]
-		for _, idx := range cur {
-			switch s := m.score[idx]; s.Cmp(pivot) {
-			case -1:
-				loStake = loStake.SaturatingAdd(stake[idx])
-				lower = append(lower, idx)
-			case 1:
-				hiStake = hiStake.SaturatingAdd(stake[idx])
-				upper = append(upper, idx)
-			}
+		pivot := score[cur[n/2]]
+		var loStake, hiStake int64
+		nl, nu := 0, 0
+		for _, idx := range cur[:n] {
+			s, st := score[idx], stake[idx]
+			lower[nl], upper[nu] = idx, idx
+			lt, gt := b2i(s < pivot), b2i(s > pivot)
+			nl += lt
+			nu += gt
+			loStake += st & -int64(lt)
+			hiStake += st & -int64(gt)
 		}
 		switch {
-		case minority.Less(lo.SaturatingAdd(loStake)) && len(lower) > 0:
-			hi = lo.SaturatingAdd(loStake)
-			cur, lower = lower, cur
-		case !minority.Less(hi.SaturatingSub(hiStake)) && len(upper) > 0:
-			lo = hi.SaturatingSub(hiStake)
-			cur, upper = upper, cur
+		case minor < lo+loStake && nl > 0:
+			h = lo + loStake
+			cur, lower, n = lower, cur, nl
+		case h-hiStake <= minor && nu > 0:
+			lo = h - hiStake
+			cur, upper, n = upper, cur, nu
 		default:
-			return pivot
+			return fixed.I32F32FromBits(pivot)
 		}
 	}
 	return fixed.I32F32{}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -17,13 +17,20 @@ type matrix struct {
 	val   []fixed.I32F32
 }
 
-func newMatrix(n, capacity int) *matrix {
-	m := &matrix{
-		n:     n,
-		start: make([]int, 1, n+1),
-		col:   make([]uint16, 0, capacity),
-		val:   make([]fixed.I32F32, 0, capacity),
+func newMatrix(n, capacity int) *matrix { return (*matrix)(nil).reset(n, capacity) }
+
+// reset empties m for reuse as an n-column matrix of up to capacity
+// entries (more grow it), keeping its storage; a nil m is allocated.
+func (m *matrix) reset(n, capacity int) *matrix {
+	if m == nil {
+		m = &matrix{}
 	}
+	m.n = n
+	m.start = append(m.start[:0], 0)
+	if cap(m.col) < capacity {
+		m.col, m.val = make([]uint16, 0, capacity), make([]fixed.I32F32, 0, capacity)
+	}
+	m.col, m.val = m.col[:0], m.val[:0]
 	return m
 }
 
@@ -40,11 +47,6 @@ func (m *matrix) rows() int { return len(m.start) - 1 }
 func (m *matrix) row(i int) ([]uint16, []fixed.I32F32) {
 	a, b := m.start[i], m.start[i+1]
 	return m.col[a:b], m.val[a:b]
-}
-
-// clone returns a deep copy.
-func (m *matrix) clone() *matrix {
-	return &matrix{n: m.n, start: slices.Clone(m.start), col: slices.Clone(m.col), val: slices.Clone(m.val)}
 }
 
 // sum adds with wrapping `+`, as Rust's iter().sum() does in release builds.
@@ -71,27 +73,6 @@ func normalizeBy(x []fixed.I32F32, s fixed.I32F32) {
 	for i, v := range x {
 		x[i] = v.SafeDiv(s)
 	}
-}
-
-// rowNormalize divides each row with a positive sum by that sum
-// (inplace_row_normalize_sparse).
-func (m *matrix) rowNormalize() {
-	for i := range m.rows() {
-		_, vals := m.row(i)
-		if s := sum(vals); s.Cmp(fixed.I32F32{}) > 0 {
-			normalizeBy(vals, s)
-		}
-	}
-}
-
-// rowSums returns Σ_j m_ij per row with wrapping adds (row_sum_sparse).
-func (m *matrix) rowSums() []fixed.I32F32 {
-	out := make([]fixed.I32F32, m.rows())
-	for i := range out {
-		_, vals := m.row(i)
-		out[i] = sum(vals)
-	}
-	return out
 }
 
 // colSums returns saturating column sums over columns < n.
@@ -132,42 +113,37 @@ func (m *matrix) colMaxUpscale() {
 	}
 }
 
-// colClip returns m with every entry above its column threshold lowered to
-// it, and dropped when the threshold is not positive (col_clip_sparse).
-func (m *matrix) colClip(threshold []fixed.I32F32) *matrix {
-	out := newMatrix(m.n, len(m.col))
+// clip returns W̄, m with every entry above its column threshold lowered to
+// it and dropped when the threshold is not positive (col_clip_sparse), and
+// from the same pass the row sums of W̄ (row_sum_sparse: validator trust)
+// and r_j = Σ_i stake_i·W̄_ij with saturating operations (matmul_sparse:
+// ranks), accumulated in the same row-major order as subtensor.
+func (m *matrix) clip(dst *matrix, threshold, stake []fixed.I32F32) (clipped *matrix, rowSums, ranks []fixed.I32F32) {
+	out := dst.reset(m.n, len(m.col))
+	col, val := out.col, out.val
+	rowSums = make([]fixed.I32F32, m.rows())
+	ranks = make([]fixed.I32F32, m.n)
 	for i := range m.rows() {
 		cols, vals := m.row(i)
+		var s fixed.I32F32
 		for k, j := range cols {
-			var th fixed.I32F32
-			if int(j) < len(threshold) {
-				th = threshold[j]
+			v := vals[k]
+			if th := threshold[j]; th.Less(v) {
+				if th.Cmp(fixed.I32F32{}) <= 0 {
+					continue
+				}
+				v = th
 			}
-			switch v := vals[k]; {
-			case !th.Less(v):
-				out.push(j, v)
-			case th.Cmp(fixed.I32F32{}) > 0:
-				out.push(j, th)
-			}
+			col = append(col, j)
+			val = append(val, v)
+			s = s.Add(v)
+			ranks[j] = ranks[j].SaturatingAdd(stake[i].SaturatingMul(v))
 		}
-		out.endRow()
+		rowSums[i] = s
+		out.start = append(out.start, len(col))
 	}
-	return out
-}
-
-// colWeightedSums returns r_j = Σ_i v_i * m_ij with saturating operations
-// (matmul_sparse).
-func (m *matrix) colWeightedSums(v []fixed.I32F32) []fixed.I32F32 {
-	r := make([]fixed.I32F32, m.n)
-	for i := range min(m.rows(), len(v)) {
-		cols, vals := m.row(i)
-		for k, j := range cols {
-			if int(j) < m.n {
-				r[j] = r[j].SaturatingAdd(v[i].SaturatingMul(vals[k]))
-			}
-		}
-	}
-	return r
+	out.col, out.val = col, val
+	return out, rowSums, ranks
 }
 
 // rowWeightedSums returns d_i = Σ_j v_j * m_ij with saturating operations
@@ -189,9 +165,10 @@ func (m *matrix) rowWeightedSums(v []fixed.I32F32) []fixed.I32F32 {
 	return d
 }
 
-// scaleRows returns m with row i multiplied by v_i (row_hadamard_sparse).
-func (m *matrix) scaleRows(v []fixed.I32F32) *matrix {
-	out := newMatrix(m.n, len(m.col))
+// scaleRows returns m with row i multiplied by v_i (row_hadamard_sparse),
+// in dst.
+func (m *matrix) scaleRows(dst *matrix, v []fixed.I32F32) *matrix {
+	out := dst.reset(m.n, len(m.col))
 	for i := range m.rows() {
 		cols, vals := m.row(i)
 		for k, j := range cols {
@@ -204,15 +181,15 @@ func (m *matrix) scaleRows(v []fixed.I32F32) *matrix {
 
 // interpolate returns a + ratio*(b - a) (interpolate_sparse): a itself for
 // ratio 0, b itself for ratio 1, otherwise each row densified over the n
-// columns with only positive results kept, in ascending uid order.
-func interpolate(a, b *matrix, ratio fixed.I32F32) *matrix {
+// columns with only positive results kept, in ascending uid order, in dst.
+func interpolate(dst, a, b *matrix, ratio fixed.I32F32) *matrix {
 	switch ratio {
 	case fixed.I32F32{}:
 		return a
 	case fixed.I32F32FromInt(1):
 		return b
 	}
-	out := newMatrix(a.n, len(a.col))
+	out := dst.reset(a.n, len(a.col))
 	row1 := make([]fixed.I32F32, a.n)
 	row2 := make([]fixed.I32F32, a.n)
 	var touched []uint16
@@ -246,17 +223,17 @@ func interpolate(a, b *matrix, ratio fixed.I32F32) *matrix {
 }
 
 // ema returns alpha*next + (1-alpha)*prev over the union of entries, keeping
-// positive results in ascending uid order (mat_ema_sparse).
-func ema(next, prev *matrix, alpha fixed.I32F32) *matrix {
+// positive results in ascending uid order (mat_ema_sparse), in dst.
+func ema(dst, next, prev *matrix, alpha fixed.I32F32) *matrix {
 	oneMinus := fixed.I32F32FromInt(1).SaturatingSub(alpha)
-	out := newMatrix(next.n, len(next.col)+len(prev.col))
+	out := dst.reset(next.n, len(next.col)+len(prev.col))
 	acc := make([]fixed.I32F32, next.n)
 	var touched []uint16
 	for i := range next.rows() {
 		nc, nv := next.row(i)
 		pc, pv := prev.row(i)
 		if sortedBelow(nc, next.n) && sortedBelow(pc, next.n) {
-			emaMergeRow(out, nc, nv, pc, pv, alpha, oneMinus)
+			out.col, out.val = emaMergeRow(out.col, out.val, nc, nv, pc, pv, alpha, oneMinus)
 			out.endRow()
 			continue
 		}
@@ -288,7 +265,7 @@ func ema(next, prev *matrix, alpha fixed.I32F32) *matrix {
 
 // emaMergeRow is ema for one row whose two inputs are strictly increasing:
 // a merge, with the same accumulation order as the dense accumulator.
-func emaMergeRow(out *matrix, nc []uint16, nv []fixed.I32F32, pc []uint16, pv []fixed.I32F32, alpha, oneMinus fixed.I32F32) {
+func emaMergeRow(col []uint16, val []fixed.I32F32, nc []uint16, nv []fixed.I32F32, pc []uint16, pv []fixed.I32F32, alpha, oneMinus fixed.I32F32) ([]uint16, []fixed.I32F32) {
 	a, b := 0, 0
 	for a < len(nc) || b < len(pc) {
 		var j uint16
@@ -307,9 +284,11 @@ func emaMergeRow(out *matrix, nc []uint16, nv []fixed.I32F32, pc []uint16, pv []
 			b++
 		}
 		if acc.Cmp(fixed.I32F32{}) > 0 {
-			out.push(j, acc)
+			col = append(col, j)
+			val = append(val, acc)
 		}
 	}
+	return col, val
 }
 
 // sortedBelow reports whether cols is strictly increasing and below n.

@@ -125,9 +125,11 @@ func TestVector_WeightedMedian(t *testing.T) {
 			normalize(stake)
 		}
 		minority := fixed.I32F32FromInt(1).Sub(fromF32(t, tc.Majority))
-		m := newMedian(len(stake))
-		copy(m.score, score)
-		got := m.weighted(stake, minority, sum(stake))
+		m := newMedian(stake)
+		for i, s := range score {
+			m.score[i] = s.Bits()
+		}
+		got := m.weighted(minority, sum(stake))
 		require.Equal(t, fromF32(t, want.Medians[c]), got, "case %d", c)
 		idx := make([]int, len(stake))
 		for i := range idx {
@@ -290,7 +292,7 @@ func TestVector_Interpolate(t *testing.T) {
 			decode(t, tc.B, &b)
 		}
 		ratio := fromF32(t, tc.Ratio)
-		got := interpolate(sparseOf(t, a, fromF32), sparseOf(t, b, fromF32), ratio)
+		got := interpolate(nil, sparseOf(t, a, fromF32), sparseOf(t, b, fromF32), ratio)
 		if c == 0 {
 			var exp [][]float64
 			decode(t, want.Outputs[0], &exp)
@@ -366,7 +368,7 @@ func TestVector_MatEmaAlpha(t *testing.T) {
 	for c, tc := range in.Cases {
 		next, old := tc.matrices(t)
 		a := fromF32(t, tc.Alpha)
-		got := emaAlpha(sparseOf(t, next, fromF32), sparseOf(t, old, fromF32), func(uint16, fixed.I32F32, fixed.I32F32) fixed.I32F32 { return a })
+		got := emaAlpha(nil, sparseOf(t, next, fromF32), sparseOf(t, old, fromF32), func(uint16, fixed.I32F32, fixed.I32F32) fixed.I32F32 { return a })
 		tol := 1e-4
 		if c == len(in.Cases)-1 {
 			tol = 1e-1
@@ -432,7 +434,9 @@ func TestVector_MatMul(t *testing.T) {
 		keyT string
 	}{{in.M, "matmul", "matmul_transpose"}, {in.MSparse2, "matmul_sparse_M2", "matmul_transpose_sparse_M2"}} {
 		m := sparseOf(t, pad(c.m), fromF32)
-		cols := m.colWeightedSums(vecF32(t, in.VMatmul))
+		// matmul_sparse is the ranks output of clip with no clipping.
+		noClip := []fixed.I32F32{fixed.MaxI32F32(), fixed.MaxI32F32(), fixed.MaxI32F32(), fixed.MaxI32F32()}
+		_, _, cols := m.clip(nil, noClip, vecF32(t, in.VMatmul))
 		require.Equal(t, vecF32(t, exp[c.key]), cols[:3], c.key)
 		rows := m.rowWeightedSums(vecF32(t, append(in.VTranspose, 0)))
 		require.Equal(t, vecF32(t, exp[c.keyT]), rows, c.keyT)
@@ -453,7 +457,8 @@ func TestVector_ColClip(t *testing.T) {
 		for i, r := range c[0] {
 			rows[i] = append(append([]float64(nil), r...), 0) // pad to a square-ish n = 4
 		}
-		got := denseOf(sparseOf(t, rows, fromF32).colClip(vecF32(t, append(in.Thresholds, 0))))
+		clipped, _, _ := sparseOf(t, rows, fromF32).clip(nil, vecF32(t, append(in.Thresholds, 0)), make([]fixed.I32F32, len(rows)))
+		got := denseOf(clipped)
 		for i := range got {
 			got[i] = got[i][:3]
 		}
