@@ -61,6 +61,9 @@ type App struct {
 	checkBlock chain.Block  // the block CheckTx assumes: next height, last time
 
 	snaps *snapshots
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // pendingBlock is what FinalizeBlock leaves for Commit.
@@ -107,12 +110,16 @@ func New(cfg Config) (*App, error) {
 	return a, nil
 }
 
-// Close waits for a snapshot in progress and closes the store.
+// Close waits for a snapshot in progress and closes the store. Later calls
+// return the first call's result.
 func (a *App) Close() error {
-	if a.snaps != nil {
-		a.snaps.wait()
-	}
-	return a.store.Close()
+	a.closeOnce.Do(func() {
+		if a.snaps != nil {
+			a.snaps.wait()
+		}
+		a.closeErr = a.store.Close()
+	})
+	return a.closeErr
 }
 
 // LatestState returns a read-only state of the last committed block and its

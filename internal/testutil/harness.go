@@ -71,6 +71,15 @@ func OpenHarness(t testing.TB, cfg app.Config, g chain.Genesis) *Harness {
 	return h
 }
 
+// WithT returns a copy of h that reports to t, sharing the app, for use
+// inside subtests and fuzz targets. Blocks committed through the copy are
+// not seen by h's Height.
+func (h *Harness) WithT(t testing.TB) *Harness {
+	c := *h
+	c.T = t
+	return &c
+}
+
 // Block runs the next block with txs through ProcessProposal (which must
 // accept it), FinalizeBlock and Commit, and returns FinalizeBlock's response.
 func (h *Harness) Block(txs ...[]byte) *abci.ResponseFinalizeBlock {
