@@ -14,6 +14,7 @@ import (
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	cmtlog "github.com/cometbft/cometbft/libs/log"
+	"github.com/cometbft/cometbft/libs/service"
 	"github.com/cometbft/cometbft/privval"
 	"github.com/mitchellh/mapstructure"
 )
@@ -149,13 +150,22 @@ type cometLogger struct {
 	level slog.Level
 }
 
-// cometNoise are CometBFT error-level messages of a normal shutdown.
-var cometNoise = map[string]bool{
-	"Stopped accept routine, as transport is closed": true,
+// shutdownNoise reports CometBFT error-level messages that a normal
+// shutdown produces.
+func shutdownNoise(msg string, kv []any) bool {
+	if msg == "Stopped accept routine, as transport is closed" {
+		return true
+	}
+	for i := 1; i < len(kv); i += 2 {
+		if err, ok := kv[i].(error); ok && (errors.Is(err, net.ErrClosed) || errors.Is(err, service.ErrAlreadyStopped)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (l cometLogger) emit(level slog.Level, msg string, kv []any) {
-	if level < l.level || cometNoise[msg] {
+	if level < l.level || (level >= slog.LevelError && shutdownNoise(msg, kv)) {
 		return
 	}
 	l.log.Log(context.Background(), level, msg, kv...)

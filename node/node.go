@@ -13,6 +13,7 @@ import (
 	"time"
 
 	dbm "github.com/cometbft/cometbft-db"
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtnode "github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
@@ -28,7 +29,8 @@ import (
 // Options adjust how New opens a home. Empty address fields keep the
 // configured value; "off" disables that listener.
 type Options struct {
-	// OpenApp opens the state machine (default: the gotensor chain).
+	// OpenApp opens the state machine (default: ChainApp, the gotensor
+	// chain).
 	OpenApp AppOpener
 	// Logger receives the node's logs (default: stderr, in the configured
 	// level and format).
@@ -58,6 +60,9 @@ type Node struct {
 
 	stopOnce sync.Once
 	stopErr  error
+
+	mu    sync.Mutex         // guards final and the app's closing
+	final *abci.ResponseInfo // the app's last commit, recorded at Stop
 }
 
 // New opens the node in home: it reads both config files, opens the
@@ -97,7 +102,7 @@ func New(home string, o Options) (*Node, error) {
 		return nil, fmt.Errorf("node: node key: %w", err)
 	}
 	if o.OpenApp == nil {
-		return nil, errors.New("node: no application to run (Options.OpenApp)")
+		o.OpenApp = ChainApp
 	}
 	appDir := filepath.Join(home, dataDir, appDataDir)
 	if err := os.MkdirAll(appDir, 0o700); err != nil {
@@ -314,6 +319,14 @@ func (n *Node) Stop() error {
 			}
 		}
 		if n.comet.IsRunning() {
+			// CometBFT v0.38 closes its stores while per-peer goroutines
+			// of the consensus reactor may still read them (a panic on
+			// "leveldb: closed"). Stopping the p2p switch first and
+			// letting those goroutines notice closes that window.
+			if sw := n.comet.Switch(); sw.IsRunning() && sw.Peers().Size() > 0 {
+				_ = sw.Stop()
+				time.Sleep(100 * time.Millisecond)
+			}
 			if err := n.comet.Stop(); err != nil {
 				errs = append(errs, fmt.Errorf("cometbft: %w", err))
 			}
@@ -321,9 +334,16 @@ func (n *Node) Stop() error {
 		}
 		n.wg.Wait()
 		n.dbs.closeAll()
+		n.mu.Lock()
+		if info, err := n.app.ABCI.Info(context.Background(), &abci.RequestInfo{}); err == nil {
+			n.final = info
+		} else {
+			n.final = &abci.ResponseInfo{}
+		}
 		if err := closeApp(n.app); err != nil {
 			errs = append(errs, err)
 		}
+		n.mu.Unlock()
 		n.stopErr = errors.Join(errs...)
 		n.log.Info("node stopped", "home", n.home)
 	})
@@ -366,14 +386,20 @@ func (n *Node) APIURL() string {
 // Height returns the height of the last committed block.
 func (n *Node) Height() int64 { return n.comet.BlockStore().Height() }
 
-// AppHash returns the application state root after the last committed
-// block, as CometBFT recorded it.
-func (n *Node) AppHash() ([]byte, error) {
-	st, err := n.rpc.Status(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("node: %w", err)
+// AppHash returns the application's last committed height and state
+// root, as the application itself reports them (ABCI Info). After Stop it
+// returns what the application held when it closed.
+func (n *Node) AppHash() (height int64, hash []byte, err error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.final != nil {
+		return n.final.LastBlockHeight, n.final.LastBlockAppHash, nil
 	}
-	return st.SyncInfo.LatestAppHash, nil
+	info, err := n.app.ABCI.Info(context.Background(), &abci.RequestInfo{})
+	if err != nil {
+		return 0, nil, fmt.Errorf("node: %w", err)
+	}
+	return info.LastBlockHeight, info.LastBlockAppHash, nil
 }
 
 // WaitForHeight blocks until a block at height h or above is committed,

@@ -102,6 +102,9 @@ func TestTestnet_FourValidatorsAgree(t *testing.T) {
 	})
 	require.NoError(t, err)
 	nodes := make([]*Node, len(homes))
+	// CometBFT's address book is written once more just after Stop; give
+	// it a moment before the temporary directory goes.
+	defer time.Sleep(200 * time.Millisecond)
 	for i, h := range homes {
 		n, err := New(h.Home, Options{OpenApp: openKVStore, LogLevel: "error", RPCAddr: "off", MetricsAddr: "off"})
 		require.NoError(t, err)

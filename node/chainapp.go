@@ -1,0 +1,66 @@
+package node
+
+import (
+	"errors"
+
+	"github.com/gotensor/gotensor/api"
+	"github.com/gotensor/gotensor/app"
+	"github.com/gotensor/gotensor/chain/emission"
+	"github.com/gotensor/gotensor/store"
+	"github.com/gotensor/gotensor/tao"
+)
+
+// keepVersions is how many recent state versions a node keeps: enough
+// for queries at recent heights, little enough for the disk.
+const keepVersions = 100
+
+// ChainApp opens the gotensor chain (package app) in p.Dir. It is the
+// default AppOpener.
+func ChainApp(p AppParams) (*App, error) {
+	a, err := app.New(app.Config{
+		Dir:             p.Dir,
+		Store:           store.Options{KeepRecent: keepVersions},
+		CheckInvariants: p.CheckInvariants,
+		Logger:          p.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &App{ABCI: a, Chain: chainReader{a}, Close: a.Close, Concurrent: true}, nil
+}
+
+// chainReader is the API's view of the chain: the app's last committed
+// state.
+type chainReader struct{ app *app.App }
+
+// errNoState is returned before the chain's first block is committed.
+var errNoState = errors.New("node: no committed state yet")
+
+func (r chainReader) Account(id tao.AccountID) (tao.Rao, uint64, int64, error) {
+	st, h, ok := r.app.LatestState()
+	if !ok {
+		return 0, 0, 0, nil
+	}
+	a := st.Account(id)
+	return a.Free, a.Nonce, h, nil
+}
+
+func (r chainReader) Info() (api.ChainInfo, error) {
+	st, _, ok := r.app.LatestState()
+	if !ok {
+		return api.ChainInfo{}, errNoState
+	}
+	gh := st.GenesisHash()
+	p := st.Params()
+	info := api.ChainInfo{
+		GenesisHash:        gh[:],
+		TotalIssuance:      st.TotalIssuance(),
+		BlockEmission:      st.BlockEmission(),
+		TxFee:              p.TxFee,
+		ExistentialDeposit: p.ExistentialDeposit,
+	}
+	if _, blocks, ok := emission.NextHalving(info.TotalIssuance); ok {
+		info.BlocksUntilHalving = &blocks
+	}
+	return info, nil
+}

@@ -1,0 +1,100 @@
+package node_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gotensor/gotensor/chain"
+	"github.com/gotensor/gotensor/client"
+	"github.com/gotensor/gotensor/keys"
+	"github.com/gotensor/gotensor/node"
+	"github.com/gotensor/gotensor/tao"
+	"github.com/gotensor/gotensor/tx"
+)
+
+func devGenesis(id string) (json.RawMessage, error) { return json.Marshal(chain.DevGenesis(id)) }
+
+// openLocalnet opens a fast localnet in home on free loopback ports.
+func openLocalnet(t *testing.T, home string) (*node.Node, bool) {
+	t.Helper()
+	n, created, err := node.OpenLocalnet(node.LocalnetOptions{
+		Home: home, Genesis: devGenesis, BlockTime: 100 * time.Millisecond,
+		APIAddr: "127.0.0.1:0", RPCAddr: "off", P2PAddr: node.FreeAddr(t), LogLevel: "error",
+	})
+	require.NoError(t, err)
+	return n, created
+}
+
+func mustPair(t *testing.T, uri string) *keys.Pair {
+	t.Helper()
+	p, err := keys.FromURI(uri)
+	require.NoError(t, err)
+	return p
+}
+
+func TestLocalnet_TransferStopRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a chain")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	home := t.TempDir()
+	n, created := openLocalnet(t, home)
+	require.True(t, created)
+	require.NoError(t, n.Start())
+	defer n.Stop()
+	require.NoError(t, n.WaitForHeight(ctx, 1))
+
+	c, err := client.New(n.APIURL(), client.Options{})
+	require.NoError(t, err)
+	st, err := c.Status(ctx)
+	require.NoError(t, err)
+	require.Equal(t, node.LocalnetChainID, st.ChainID)
+	alice, bob := mustPair(t, "//Alice"), mustPair(t, "//Bob")
+
+	s, err := c.NewSender(ctx, alice)
+	require.NoError(t, err)
+	amount := 1_500_000_000 * tao.Rao(1)
+	res, err := s.Send(ctx, tx.TransferKeepAlive{Dest: bob.Public(), Amount: amount}, true)
+	require.NoError(t, err)
+	require.True(t, res.Committed)
+
+	a, err := c.Account(ctx, alice.Public())
+	require.NoError(t, err)
+	b, err := c.Account(ctx, bob.Public())
+	require.NoError(t, err)
+	require.Equal(t, chain.DevBalance-amount-st.TxFee, a.Free, "amount and fee, to the rao")
+	require.Equal(t, uint64(1), a.Nonce)
+	require.Equal(t, chain.DevBalance+amount, b.Free)
+
+	// An overdraft is rejected with its code and changes nothing.
+	_, err = s.Send(ctx, tx.Transfer{Dest: bob.Public(), Amount: 2 * chain.DevBalance}, true)
+	require.ErrorIs(t, err, tx.ErrInsufficientBalance)
+
+	require.NoError(t, n.Stop())
+	height, appHash, err := n.AppHash()
+	require.NoError(t, err)
+	require.Equal(t, n.Height(), height)
+
+	// Restart: same height, same app hash, same balances; blocks go on.
+	n2, created := openLocalnet(t, home)
+	require.False(t, created)
+	require.Equal(t, height, n2.Height())
+	height2, appHash2, err := n2.AppHash()
+	require.NoError(t, err)
+	require.Equal(t, height, height2)
+	require.Equal(t, appHash, appHash2)
+	require.NoError(t, n2.Start())
+	defer n2.Stop()
+	c2, err := client.New(n2.APIURL(), client.Options{})
+	require.NoError(t, err)
+	a2, err := c2.Account(ctx, alice.Public())
+	require.NoError(t, err)
+	require.Equal(t, a.Free, a2.Free)
+	require.Equal(t, a.Nonce, a2.Nonce)
+	require.NoError(t, n2.WaitForHeight(ctx, height+2))
+}
