@@ -21,6 +21,16 @@ const (
 	prefixParam   = 0x03 // param id (1) → u64, see the param* ids
 )
 
+// Coinbase and epoch outputs (0x60–0x6F); layouts in schedule.go,
+// coinbase_store.go and epoch_store.go.
+const (
+	prefixSchedule    = 0x60 // netuid (2) → epoch schedule record
+	prefixPending     = 0x61 // netuid (2) → pending emission buckets
+	prefixEpochVector = 0x62 // netuid (2), vector id (1) → per-uid epoch output vector
+	prefixBonds       = 0x63 // netuid (2), uid (2) → sparse bond row
+	prefixSubnetFlow  = 0x64 // netuid (2) → the last block's emission figures
+)
+
 // Globals (prefixGlobal).
 const (
 	globalChainID       = 0x01 // chain id string, set at genesis
