@@ -224,7 +224,7 @@ func TestWallet_EncryptedRoundTrip(t *testing.T) {
 	if testing.Short() {
 		t.Skip("argon2 with 512 MiB takes seconds")
 	}
-	const pw = "correct horse 42"
+	const pw = "thisisafakepassword" // the NaCl vector's, so argon2 runs once for both tests
 	w := newWallet(t)
 	alice := pair(t, "//Alice")
 	require.NoError(t, w.SetColdkey(alice, wallet.SaveOptions{Password: pw}))
