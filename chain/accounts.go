@@ -50,7 +50,9 @@ func (s *State) credit(id tao.AccountID, amount tao.Rao, reason Reason) error {
 	}
 	a.Free = free
 	s.setAccount(id, a)
-	s.emit(EventCredit, accountAttr("account", id), amountAttr("amount", amount), Attr{"reason", reason.String()})
+	if s.recording() {
+		s.emit(EventCredit, accountAttr("account", id), amountAttr("amount", amount), Attr{"reason", reason.String()})
+	}
 	return nil
 }
 
@@ -64,7 +66,9 @@ func (s *State) debit(id tao.AccountID, amount tao.Rao, reason Reason) error {
 	}
 	a.Free = free
 	s.setAccount(id, a)
-	s.emit(EventDebit, accountAttr("account", id), amountAttr("amount", amount), Attr{"reason", reason.String()})
+	if s.recording() {
+		s.emit(EventDebit, accountAttr("account", id), amountAttr("amount", amount), Attr{"reason", reason.String()})
+	}
 	return nil
 }
 
@@ -82,7 +86,9 @@ func (s *State) mint(id tao.AccountID, amount tao.Rao, reason Reason) tao.Rao {
 	}
 	s.setGlobalU64(globalTotalIssuance, uint64(issuance+amount))
 	s.setGlobalU64(globalTotalMinted, uint64(s.TotalMinted()+amount))
-	s.emit(EventMint, amountAttr("amount", amount), Attr{"reason", reason.String()})
+	if s.recording() {
+		s.emit(EventMint, amountAttr("amount", amount), Attr{"reason", reason.String()})
+	}
 	return amount
 }
 
@@ -92,14 +98,23 @@ func (s *State) recycle(id tao.AccountID, amount tao.Rao, reason Reason) error {
 	if err := s.debit(id, amount, reason); err != nil {
 		return err
 	}
+	s.retire(amount, reason)
+	return nil
+}
+
+// retire lowers TotalIssuance by amount rao that has already left every
+// balance and reserve (a debit whose TAO went nowhere, such as a swap fee):
+// the recycling half of recycle.
+func (s *State) retire(amount tao.Rao, reason Reason) {
 	issuance, ok := s.TotalIssuance().SubChecked(amount)
 	if !ok {
 		panic(fmt.Sprintf("chain: recycling %d rao exceeds total issuance %d", amount, s.TotalIssuance()))
 	}
 	s.setGlobalU64(globalTotalIssuance, uint64(issuance))
 	s.setGlobalU64(globalTotalRecycled, uint64(s.TotalRecycled()+amount))
-	s.emit(EventRecycle, amountAttr("amount", amount), Attr{"reason", reason.String()})
-	return nil
+	if s.recording() {
+		s.emit(EventRecycle, amountAttr("amount", amount), Attr{"reason", reason.String()})
+	}
 }
 
 // reapDust recycles id's free balance if it is below the existential

@@ -40,6 +40,9 @@ const (
 	ReasonFee                        // transaction fees (recycled)
 	ReasonReap                       // dust below the existential deposit (recycled)
 	ReasonEmission                   // block emission (minted)
+	ReasonStake                      // TAO staked into a subnet pool
+	ReasonUnstake                    // TAO paid out of a subnet pool
+	ReasonSwapFee                    // swap fees (recycled)
 )
 
 var reasonNames = [...]string{
@@ -48,6 +51,9 @@ var reasonNames = [...]string{
 	ReasonFee:      "fee",
 	ReasonReap:     "reap",
 	ReasonEmission: "emission",
+	ReasonStake:    "stake",
+	ReasonUnstake:  "unstake",
+	ReasonSwapFee:  "swap_fee",
 }
 
 func (r Reason) String() string {

@@ -43,6 +43,19 @@ const (
 	globalSudo          = 0x08 // account id (32) of the sudo key; absent: no sudo
 )
 
+// Staking and pools (0x30–0x4F). docs/economics.md, "Staking on chain",
+// explains the layout: stakes are keyed coldkey first so that one prefix
+// iteration lists an account's stakes, and indexed by subnet and hotkey
+// for nominator listings and subnet dissolution.
+const (
+	prefixPool         = 0x30 // netuid (2) → pool record (pools.go)
+	prefixHotkeyPool   = 0x31 // hotkey (32) netuid (2) → share pool: value u64, total shares U64F64
+	prefixStake        = 0x32 // coldkey (32) hotkey (32) netuid (2) → shares U64F64
+	prefixStakeIndex   = 0x33 // netuid (2) hotkey (32) coldkey (32) → empty: who stakes on a subnet
+	prefixDelegateTake = 0x34 // hotkey (32) → take u16, block of the last take change u64
+	prefixStakingParam = 0x35 // param id (1) → u64, see the staking param ids (takes.go)
+)
+
 // Chain parameters (prefixParam), adjustable by sudo.
 const (
 	paramExistentialDeposit = 0x01 // rao; smaller non-zero balances are reaped
