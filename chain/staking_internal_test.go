@@ -25,7 +25,7 @@ func acct(b byte) tao.AccountID { return tao.AccountID{b} }
 func TestPool_StoredRoundTrip(t *testing.T) {
 	s := newTestState(t)
 	p := Pool{
-		Pool: swap.Pool{TAO: 1, AlphaIn: 2, AlphaOut: 3, QuoteWeight: swap.DefaultQuoteWeight + 7, FeeRate: 99},
+		Pool:          swap.Pool{TAO: 1, AlphaIn: 2, AlphaOut: 3, QuoteWeight: swap.DefaultQuoteWeight + 7, FeeRate: 99},
 		ProtocolAlpha: 4, Dust: 5, Volume: 6, MovingPrice: fixed.I96F32FromBits(8, 9),
 	}
 	s.setPool(3, p)
