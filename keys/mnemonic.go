@@ -52,7 +52,7 @@ func EntropyToMnemonic(entropy []byte) (string, error) {
 // checksum) and returns its entropy. Words are matched case-insensitively
 // and may be separated by any whitespace.
 func MnemonicToEntropy(phrase string) ([]byte, error) {
-	words := strings.Fields(strings.ToLower(phrase))
+	words := strings.Fields(normalizePhrase(phrase))
 	if !validWordCount(len(words)) {
 		return nil, fmt.Errorf("%w: %d words, want 12, 15, 18, 21 or 24", ErrMnemonic, len(words))
 	}
@@ -72,15 +72,6 @@ func MnemonicToEntropy(phrase string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: checksum does not match (a word is wrong or out of order)", ErrMnemonic)
 	}
 	return append([]byte(nil), entropy...), nil
-}
-
-// NormalizeMnemonic validates phrase and returns it lower-case with single
-// spaces, the form stored in keyfiles.
-func NormalizeMnemonic(phrase string) (string, error) {
-	if _, err := MnemonicToEntropy(phrase); err != nil {
-		return "", err
-	}
-	return strings.Join(strings.Fields(strings.ToLower(phrase)), " "), nil
 }
 
 // SeedFromEntropy is substrate-bip39's seed_from_entropy: PBKDF2-HMAC-SHA512
@@ -113,6 +104,12 @@ func MiniSecretFromMnemonic(phrase, password string) ([]byte, error) {
 		return nil, err
 	}
 	return seed[:SeedSize], nil
+}
+
+// normalizePhrase is the form a mnemonic is stored in: lower case, single
+// spaces.
+func normalizePhrase(phrase string) string {
+	return strings.Join(strings.Fields(strings.ToLower(phrase)), " ")
 }
 
 func validWordCount(n int) bool {

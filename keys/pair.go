@@ -2,6 +2,7 @@ package keys
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -72,7 +73,7 @@ func FromMnemonic(phrase, password string) (*Pair, error) {
 	}
 	p := fromMiniSecret(mini)
 	if password == "" {
-		p.phrase = strings.Join(strings.Fields(strings.ToLower(phrase)), " ")
+		p.phrase = normalizePhrase(phrase)
 	}
 	return p, nil
 }
@@ -97,6 +98,18 @@ func newPair(sk *sr25519.SecretKey, seed []byte) *Pair {
 		p.seed = append([]byte(nil), seed...)
 	}
 	return p
+}
+
+// ParsePublicKey reads a public key written as 64 hex digits, with or
+// without 0x (Bittensor's is_valid_ed25519_pubkey accepts the same; an SS58
+// address is not a public key here: use tao.ParseAccountID for either).
+func ParsePublicKey(s string) (tao.AccountID, error) {
+	h := strings.TrimPrefix(strings.TrimSpace(s), "0x")
+	b, err := hex.DecodeString(h)
+	if err != nil || len(b) != PublicSize {
+		return tao.AccountID{}, fmt.Errorf("keys: invalid public key %q: want %d hex digits, 0x optional", s, 2*PublicSize)
+	}
+	return tao.AccountID(b), nil
 }
 
 // Public returns the public key, which is the account id.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mr-tron/base58"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gotensor/gotensor/keys"
@@ -85,6 +86,13 @@ type vectors struct {
 			} `json:"ss58_decode"`
 		} `json:"keys"`
 		SS58 struct {
+			Breakdown struct {
+				PublicKey   string `json:"public_key"`
+				Prefix      uint16 `json:"prefix"`
+				Checksum    string `json:"checksum"`
+				Base58Input string `json:"base58_input"`
+				Address     string `json:"address"`
+			} `json:"breakdown"`
 			OtherPrefixes []struct {
 				Prefix  uint16 `json:"prefix"`
 				Address string `json:"address"`
@@ -301,6 +309,11 @@ func TestVectors_BtwalletCases(t *testing.T) {
 		case c.Address != "" && c.Valid != nil:
 			_, err := tao.ParseAccountID(c.Address)
 			require.Equal(t, *c.Valid, err == nil, c.Address)
+		case len(c.Inputs) > 0: // is_valid_ed25519_pubkey
+			for _, in := range c.Inputs {
+				_, err := keys.ParsePublicKey(in[0].(string))
+				require.Equal(t, in[1].(bool), err == nil, in[0])
+			}
 		case c.SS58 != "" && c.PublicKey != "":
 			pub, _, err := ss58.Decode(c.SS58)
 			require.NoError(t, err)
@@ -321,6 +334,14 @@ func TestVectors_SS58(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, account(t, c.PublicKey), tao.AccountID(pub))
 	}
+	b := v.Computed.SS58.Breakdown
+	pub := account(t, b.PublicKey)
+	require.Equal(t, b.Address, ss58.Encode(pub, b.Prefix))
+	raw, err := base58.Decode(b.Address)
+	require.NoError(t, err)
+	require.Equal(t, unhex(t, b.Base58Input), raw)
+	require.Equal(t, unhex(t, b.Checksum), raw[len(raw)-2:])
+
 	alice, err := keys.FromURI("//Alice")
 	require.NoError(t, err)
 	for _, c := range v.Computed.SS58.OtherPrefixes {
