@@ -125,7 +125,7 @@ func asPublic(in string, public bool) (tao.AccountID, uint16, bool) {
 		return pub, prefix, true
 	}
 	if public {
-		if pub, err := parsePublicKeyHex(in); err == nil {
+		if pub, err := keys.ParsePublicKey(in); err == nil {
 			return pub, ss58.DefaultPrefix, true
 		}
 	}

@@ -72,11 +72,7 @@ type keyWriteFlags struct {
 func (f *keyWriteFlags) register(cmd *cobra.Command, passwordDefault bool) {
 	f.walletFlags.register(cmd)
 	fl := cmd.Flags()
-	def := "off"
-	if passwordDefault {
-		def = "on"
-	}
-	fl.BoolVar(&f.usePassword, "use-password", passwordDefault, "encrypt the key with a password (default "+def+")")
+	fl.BoolVar(&f.usePassword, "use-password", passwordDefault, "encrypt the key with a password")
 	fl.BoolVar(&f.noUsePassword, "no-use-password", false, "do not encrypt the key")
 	fl.BoolVar(&f.overwrite, "overwrite", false, "replace existing key files (the old keys are lost unless you have their mnemonics)")
 }

@@ -140,7 +140,7 @@ func newRegenPubCmd(a *app, kind keyKind) *cobra.Command {
 			}
 			var pub tao.AccountID
 			if pubHex != "" {
-				pub, err = parsePublicKeyHex(in)
+				pub, err = keys.ParsePublicKey(in)
 			} else {
 				pub, err = tao.ParseAccountID(in)
 			}

@@ -82,7 +82,7 @@ is accepted too. Exits with code 1 when the signature does not verify.`,
 			var signer tao.AccountID
 			var err error
 			if publicKey != "" {
-				signer, err = parsePublicKeyHex(publicKey)
+				signer, err = keys.ParsePublicKey(publicKey)
 			} else {
 				signer, err = tao.ParseAccountID(address)
 			}
@@ -116,13 +116,4 @@ is accepted too. Exits with code 1 when the signature does not verify.`,
 	fl.StringVarP(&address, "address", "a", "", "the signer's SS58 address")
 	fl.StringVarP(&publicKey, "public-key", "p", "", "the signer's public key, hex (0x optional)")
 	return cmd
-}
-
-// parsePublicKeyHex reads 64 hex digits, with or without 0x.
-func parsePublicKeyHex(s string) (tao.AccountID, error) {
-	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, "0x") {
-		s = "0x" + s
-	}
-	return tao.ParseAccountID(s)
 }
