@@ -20,9 +20,8 @@ import (
 // earlier pending state). The total stays within MaxTxBytes.
 func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
 	b := blockOf(req.Height, req.Time.UnixNano(), req.ProposerAddress)
-	st := chain.NewState(store.NewCache(a.store))
+	st := chain.NewState(store.NewReadCache(a.store)).Mute()
 	chain.BeginBlock(st, b)
-	st.TakeEvents()
 	out := make([][]byte, 0, len(req.Txs))
 	var size int64
 	for _, raw := range req.Txs {
@@ -113,7 +112,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		return nil, fmt.Errorf("app: FinalizeBlock at height %d, want %d", req.Height, want)
 	}
 	b := blockOf(req.Height, req.Time.UnixNano(), req.ProposerAddress)
-	cache := store.NewCache(a.store)
+	cache := store.NewReadCache(a.store)
 	st := chain.NewState(cache)
 	chain.BeginBlock(st, b)
 	events := abciEvents(st.TakeEvents())

@@ -55,6 +55,6 @@ func (a *App) resetCheckState(lastTime int64) {
 		a.check = nil
 		return
 	}
-	a.check = chain.NewQueryState(v)
+	a.check = chain.NewQueryState(v).Mute()
 	a.checkBlock = blockOf(v.Version()+1, lastTime, nil)
 }

@@ -59,6 +59,8 @@ func moveFree(s *State, from, to tao.AccountID, amount tao.Rao, keepAlive bool) 
 	if err := s.credit(to, amount, ReasonTransfer); err != nil {
 		return err
 	}
-	s.emit(EventTransfer, accountAttr("from", from), accountAttr("to", to), amountAttr("amount", amount))
+	if s.recording() {
+		s.emit(EventTransfer, accountAttr("from", from), accountAttr("to", to), amountAttr("amount", amount))
+	}
 	return nil
 }

@@ -5,7 +5,7 @@
 //
 // Driving it (what app does for each block):
 //
-//	st := chain.NewState(store.NewCache(s))  // a branch of the store
+//	st := chain.NewState(store.NewReadCache(s)) // a branch of the store
 //	chain.BeginBlock(st, b)                  // emission (later: coinbase)
 //	for each tx: res := chain.Apply(st, b, t, sigVerified)
 //	chain.EndBlock(st, b)                    // (later: epochs)

@@ -65,8 +65,10 @@ func Apply(s *State, b Block, t *tx.Tx, sigVerified bool) Result {
 		cs.Write()
 	}
 	ts.reapDust(t.Signer)
-	ts.emit(EventTx, Attr{"kind", t.Call.Kind().String()}, accountAttr("signer", t.Signer),
-		Attr{"nonce", strconv.FormatUint(t.Nonce, 10)}, amountAttr("fee", fee))
+	if ts.recording() {
+		ts.emit(EventTx, Attr{"kind", t.Call.Kind().String()}, accountAttr("signer", t.Signer),
+			Attr{"nonce", strconv.FormatUint(t.Nonce, 10)}, amountAttr("fee", fee))
+	}
 	res := Result{Fee: fee, Events: ts.TakeEvents()}
 	if callErr != nil {
 		res.Code, res.Log = mustCode(callErr), callErr.Error()

@@ -7,89 +7,111 @@ import (
 )
 
 // Cache buffers writes over a parent Reader. Reads fall through to the
-// parent for keys the cache has not written. Write flushes the buffered
-// writes into the parent (which must then be a KV) in ascending key order;
-// dropping the Cache without Write discards them.
+// parent for keys the cache has not written (and, for a cache made by
+// NewReadCache, are remembered). Write flushes the buffered writes into the
+// parent (which must then be a KV) in ascending key order; dropping the
+// Cache without Write discards them.
 //
 // Caches nest: a transaction's Cache sits over the block's Cache, which sits
 // over the Store. A Cache is not safe for concurrent use.
 type Cache struct {
-	parent  Reader
-	entries *btree.BTreeG[*entry]
+	parent Reader
+	// entries orders the known keys for Write and iterators; index finds
+	// them faster for Get.
+	entries   *btree.BTreeG[*entry]
+	index     map[string]*entry
+	keepReads bool
 }
 
-// entry is one buffered write: a value, or a deletion (tombstone).
+// entry is a key the cache knows: a buffered write (a value, or a deletion
+// tombstone), or a value read from the parent (clean), which Write skips.
 type entry struct {
 	key     []byte
 	value   []byte
 	deleted bool
+	clean   bool
 }
 
 func entryLess(a, b *entry) bool { return bytes.Compare(a.key, b.key) < 0 }
 
-// NewCache returns an empty Cache over parent.
+// NewCache returns an empty Cache over parent. The parent may change
+// underneath (say, a branch's parent is written): reads of keys the cache
+// has not written see the parent's current values.
 func NewCache(parent Reader) *Cache {
-	return &Cache{parent: parent, entries: btree.NewG(32, entryLess)}
+	return &Cache{parent: parent, entries: btree.NewG(32, entryLess), index: map[string]*entry{}}
 }
 
-// Len returns the number of buffered writes (sets and deletes).
+// NewReadCache returns a Cache that also remembers what it reads from
+// parent, so repeated reads of a key cost one lookup in the parent. The
+// parent must not change while the cache is in use, except through the
+// cache's own Write: true of a Store under its block's cache and of any
+// View. It is the cache to put directly over a tree, whose reads are costly.
+func NewReadCache(parent Reader) *Cache {
+	c := NewCache(parent)
+	c.keepReads = true
+	return c
+}
+
+// Len returns the number of keys the cache holds, written or read.
 func (c *Cache) Len() int { return c.entries.Len() }
 
 // Get implements Reader.
 func (c *Cache) Get(key []byte) []byte {
 	mustKey(key)
-	if e, ok := c.entries.Get(&entry{key: key}); ok {
+	if e, ok := c.index[string(key)]; ok {
 		if e.deleted {
 			return nil
 		}
 		return e.value
 	}
-	return c.parent.Get(key)
+	v := c.parent.Get(key)
+	if c.keepReads { // absent keys too, as clean tombstones
+		c.put(&entry{key: bytes.Clone(key), value: v, deleted: v == nil, clean: true})
+	}
+	return v
+}
+
+func (c *Cache) put(e *entry) {
+	c.entries.ReplaceOrInsert(e)
+	c.index[string(e.key)] = e
 }
 
 // Has implements Reader.
-func (c *Cache) Has(key []byte) bool {
-	mustKey(key)
-	if e, ok := c.entries.Get(&entry{key: key}); ok {
-		return !e.deleted
-	}
-	return c.parent.Has(key)
-}
+func (c *Cache) Has(key []byte) bool { return c.Get(key) != nil }
 
 // Set implements KV.
 func (c *Cache) Set(key, value []byte) {
 	mustKey(key)
 	mustValue(value)
-	c.entries.ReplaceOrInsert(&entry{key: bytes.Clone(key), value: append([]byte{}, value...)})
+	c.put(&entry{key: bytes.Clone(key), value: append([]byte{}, value...)})
 }
 
 // Delete implements KV. The deletion reaches the parent on Write even if the
 // key was never read through this cache.
 func (c *Cache) Delete(key []byte) {
 	mustKey(key)
-	c.entries.ReplaceOrInsert(&entry{key: bytes.Clone(key), deleted: true})
+	c.put(&entry{key: bytes.Clone(key), deleted: true})
 }
 
 // Write flushes the buffered writes into the parent in ascending key order
-// and empties the cache, which stays usable. It panics if the parent is a
-// read-only Reader.
+// and empties the cache, which stays usable. It panics if there are writes
+// and the parent is a read-only Reader.
 func (c *Cache) Write() {
-	if c.entries.Len() == 0 {
-		return
-	}
-	kv, ok := c.parent.(KV)
-	if !ok {
-		panic("store: Write on a cache over a read-only parent")
-	}
+	kv, writable := c.parent.(KV)
 	c.entries.Ascend(func(e *entry) bool {
-		if e.deleted {
+		switch {
+		case e.clean:
+		case !writable:
+			panic("store: Write on a cache over a read-only parent")
+		case e.deleted:
 			kv.Delete(e.key)
-		} else {
+		default:
 			kv.Set(e.key, e.value)
 		}
 		return true
 	})
 	c.entries.Clear(false)
+	clear(c.index)
 }
 
 // Iterator implements Reader. It sees the cache's writes made before it was

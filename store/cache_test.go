@@ -118,8 +118,9 @@ func write(kv KV, k string, v *string) {
 }
 
 func TestCache_WriteInSortedOrder(t *testing.T) {
-	rec := &recorder{}
-	c := NewCache(rec)
+	rec := &recorder{Reader: OpenMemory()}
+	c := NewReadCache(rec)
+	require.Nil(t, c.Get([]byte("r"))) // remembered reads are never written back
 	c.Set([]byte("c"), []byte("3"))
 	c.Set([]byte("a"), []byte("1"))
 	c.Delete([]byte("b"))
@@ -127,6 +128,47 @@ func TestCache_WriteInSortedOrder(t *testing.T) {
 	c.Write()
 	require.Equal(t, []string{"set a=2", "del b", "set c=3"}, rec.ops)
 	require.Zero(t, c.Len())
+}
+
+// TestReadCache_MatchesModel checks a read cache under a plain cache
+// against maps, with reads and writes mixed, over a committed store.
+func TestReadCache_MatchesModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	keys := []string{"a", "b", "ba", "c", "d"}
+	s := OpenMemory()
+	s.Set([]byte("b"), []byte("base"))
+	s.Set([]byte("d"), []byte("base"))
+	_, _, err := s.Commit()
+	require.NoError(t, err)
+	base := model{"b": "base", "d": "base"}
+	for i := 0; i < 100; i++ {
+		block := NewReadCache(s)
+		blockM := base.with(nil)
+		for j := 0; j < 5; j++ {
+			tx := NewCache(block)
+			writes := map[string]*string{}
+			for k := 0; k < 4; k++ {
+				key := keys[rng.IntN(len(keys))]
+				tx.Get([]byte(key)) // read first, so the block cache remembers
+				var v *string
+				if rng.IntN(3) > 0 {
+					s := fmt.Sprintf("v%d", rng.IntN(100))
+					v = &s
+				}
+				write(tx, key, v)
+				writes[key] = v
+				requireSame(t, blockM.with(writes), tx)
+			}
+			if rng.IntN(2) == 0 {
+				tx.Write()
+				blockM = blockM.with(writes)
+			}
+			requireSame(t, blockM, block)
+		}
+		block.Write()
+		base = blockM
+		requireSame(t, base, s)
+	}
 }
 
 func TestCache_CopiesArguments(t *testing.T) {

@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"testing"
 
@@ -17,14 +18,19 @@ func Pair(t testing.TB, uri string) *keys.Pair {
 	return p
 }
 
-// Pairs returns n distinct key pairs derived from the dev phrase with the
-// path //gotensor-test//<prefix>//<i>. The same arguments always give the
-// same keys.
+// Pairs returns n distinct key pairs whose mini-secrets are
+// SHA-256("gotensor-test/<prefix>/<i>"). The same arguments always give the
+// same keys; generating them is cheap enough for thousands.
 func Pairs(t testing.TB, prefix string, n int) []*keys.Pair {
 	t.Helper()
 	out := make([]*keys.Pair, n)
 	for i := range out {
-		out[i] = Pair(t, fmt.Sprintf("//gotensor-test//%s//%d", prefix, i))
+		seed := sha256.Sum256(fmt.Appendf(nil, "gotensor-test/%s/%d", prefix, i))
+		p, err := keys.FromSeed(seed[:])
+		if err != nil {
+			t.Fatalf("testutil: key %d: %v", i, err)
+		}
+		out[i] = p
 	}
 	return out
 }
