@@ -71,4 +71,3 @@ func benchmarkBlocks(b *testing.B, perBlock int, checked bool) {
 	}
 	b.ReportMetric(float64(perBlock*b.N)/b.Elapsed().Seconds(), "tx/s")
 }
-
