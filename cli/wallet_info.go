@@ -13,6 +13,7 @@ import (
 // keyInfoJSON is one key in `wallet list` and `wallet inspect`.
 type keyInfoJSON struct {
 	Name        string `json:"name"`
+	WatchOnly   bool   `json:"watchOnly,omitempty"` // public file only
 	SS58Address string `json:"ss58Address,omitempty"`
 	PublicKey   string `json:"publicKey,omitempty"`
 	Encryption  string `json:"encryption"`
@@ -21,14 +22,13 @@ type keyInfoJSON struct {
 }
 
 type walletInfoJSON struct {
-	Name      string        `json:"name"`
-	WatchOnly bool          `json:"watchOnly,omitempty"`
-	Coldkey   keyInfoJSON   `json:"coldkey"`
-	Hotkeys   []keyInfoJSON `json:"hotkeys"`
+	Name    string        `json:"name"`
+	Coldkey keyInfoJSON   `json:"coldkey"`
+	Hotkeys []keyInfoJSON `json:"hotkeys"`
 }
 
 func toKeyInfo(k wallet.KeyInfo, file string) keyInfoJSON {
-	out := keyInfoJSON{Name: k.Name, SS58Address: k.Address, Encryption: k.Encryption.String(), File: file}
+	out := keyInfoJSON{Name: k.Name, SS58Address: k.Address, Encryption: k.Encryption.String(), File: file, WatchOnly: k.NoSecret}
 	if k.Err != nil {
 		out.Error = k.Err.Error()
 	}
@@ -46,7 +46,7 @@ func toWalletInfo(info wallet.Info, path string, withFiles bool) walletInfoJSON 
 		}
 		return ""
 	}
-	out := walletInfoJSON{Name: info.Name, WatchOnly: info.NoSecret, Coldkey: toKeyInfo(info.Coldkey, file(w.ColdkeyFile())), Hotkeys: []keyInfoJSON{}}
+	out := walletInfoJSON{Name: info.Name, Coldkey: toKeyInfo(info.Coldkey, file(w.ColdkeyFile())), Hotkeys: []keyInfoJSON{}}
 	for _, h := range info.Hotkeys {
 		hw := w
 		hw.Hotkey = h.Name
@@ -87,9 +87,9 @@ func newWalletListCmd(a *app) *cobra.Command {
 				a.printf("Wallets in %s\n", a.paint(bold, s.Path))
 				for i, w := range doc.Wallets {
 					last := i == len(doc.Wallets)-1
-					a.printf("%s %s %s\n", branch(last), a.paint(bold, w.Name), a.describeKey("coldkey", w.Coldkey, w.WatchOnly))
+					a.printf("%s %s %s\n", branch(last), a.paint(bold, w.Name), a.describeKey("coldkey", w.Coldkey))
 					for j, h := range w.Hotkeys {
-						a.printf("%s   %s %s %s\n", indent(last), branch(j == len(w.Hotkeys)-1), h.Name, a.describeKey("", h, false))
+						a.printf("%s   %s %s %s\n", indent(last), branch(j == len(w.Hotkeys)-1), h.Name, a.describeKey("", h))
 					}
 				}
 			})
@@ -114,7 +114,7 @@ func indent(last bool) string {
 }
 
 // describeKey is the human form of a key: address, then notes.
-func (a *app) describeKey(what string, k keyInfoJSON, watchOnly bool) string {
+func (a *app) describeKey(what string, k keyInfoJSON) string {
 	s := k.SS58Address
 	if s == "" {
 		s = a.paint(yellow, "(address unknown)")
@@ -124,7 +124,7 @@ func (a *app) describeKey(what string, k keyInfoJSON, watchOnly bool) string {
 		notes = append(notes, what)
 	}
 	switch {
-	case watchOnly:
+	case k.WatchOnly:
 		notes = append(notes, "public file only")
 	case k.Encryption != wallet.Plain.String():
 		notes = append(notes, "encrypted: "+k.Encryption)

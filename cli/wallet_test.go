@@ -291,7 +291,7 @@ func TestWalletListInspectAndPubFiles(t *testing.T) {
 	require.Equal(t, "a", a["name"])
 	require.Equal(t, aliceAddress, a["coldkey"].(map[string]any)["ss58Address"])
 	watch := wallets[1].(map[string]any)
-	require.Equal(t, true, watch["watchOnly"])
+	require.Equal(t, true, watch["coldkey"].(map[string]any)["watchOnly"])
 	require.Equal(t, aliceAddress, watch["hotkeys"].([]any)[0].(map[string]any)["ss58Address"])
 
 	r := run(t, "", "wallet", "list")

@@ -187,10 +187,9 @@ func (w Wallet) UnlockHotkey(password PasswordFunc) (*keys.Pair, error) {
 
 // Info summarises a wallet directory for listing.
 type Info struct {
-	Name     string
-	Coldkey  KeyInfo
-	Hotkeys  []KeyInfo
-	NoSecret bool // no coldkey file: a watch-only wallet (coldkeypub.txt only)
+	Name    string
+	Coldkey KeyInfo
+	Hotkeys []KeyInfo
 }
 
 // KeyInfo describes one key without unlocking it.
@@ -198,6 +197,7 @@ type KeyInfo struct {
 	Name       string
 	Address    string     // SS58, "" when unknown (encrypted without a pub file, or unreadable)
 	Encryption Encryption // of the secret keyfile
+	NoSecret   bool       // only the public file exists (watch-only)
 	Err        error      // why the address is unknown, if it is
 }
 
@@ -222,7 +222,7 @@ func List(path string) ([]Info, error) {
 		if !hasCold && !hasPub {
 			continue
 		}
-		info := Info{Name: e.Name(), NoSecret: !hasCold}
+		info := Info{Name: e.Name()}
 		info.Coldkey = describe("coldkey", w.ColdkeyPubFile(), w.ColdkeyFile())
 		names, err := hotkeyNames(join(w.Dir(), "hotkeys"))
 		if err != nil {
@@ -240,7 +240,7 @@ func List(path string) ([]Info, error) {
 }
 
 func describe(name string, pubFile, secretFile Keyfile) KeyInfo {
-	ki := KeyInfo{Name: name}
+	ki := KeyInfo{Name: name, NoSecret: !secretFile.Exists()}
 	if enc, err := secretFile.Encryption(); err == nil {
 		ki.Encryption = enc
 	}

@@ -200,7 +200,8 @@ func TestList(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, list, 2)
 	require.Equal(t, "a", list[0].Name)
-	require.True(t, list[0].NoSecret)
+	require.True(t, list[0].Coldkey.NoSecret)
+	require.False(t, list[1].Coldkey.NoSecret)
 	require.Equal(t, pair(t, "//Alice").SS58(), list[0].Coldkey.Address)
 	require.Equal(t, "b", list[1].Name)
 	require.Equal(t, pair(t, "//Bob").SS58(), list[1].Coldkey.Address)
@@ -211,6 +212,8 @@ func TestList(t *testing.T) {
 	require.Equal(t, []string{"h1", "h2", "watch"}, names)
 	require.Equal(t, pair(t, "//Bob//h1").SS58(), list[1].Hotkeys[0].Address)
 	require.Equal(t, pair(t, "//w").SS58(), list[1].Hotkeys[2].Address)
+	require.True(t, list[1].Hotkeys[2].NoSecret)
+	require.False(t, list[1].Hotkeys[0].NoSecret)
 
 	missing, err := wallet.List(filepath.Join(dir, "nope"))
 	require.NoError(t, err)
