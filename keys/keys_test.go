@@ -233,3 +233,23 @@ func TestPair_StringHidesSecret(t *testing.T) {
 	p := mustURI(t, "//Alice")
 	require.Equal(t, "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", p.String())
 }
+
+// Pairs and the package's shared signing context are used from many
+// goroutines (axon handlers, the node's CheckTx); run with -race.
+func TestConcurrentUse(t *testing.T) {
+	p := mustURI(t, "//Alice")
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			ok := true
+			for i := 0; i < 20; i++ {
+				msg := []byte{byte(g), byte(i)}
+				ok = ok && keys.Verify(p.Public(), msg, p.Sign(msg))
+			}
+			done <- ok
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		require.True(t, <-done)
+	}
+}
