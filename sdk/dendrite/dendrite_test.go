@@ -353,7 +353,7 @@ func (p *Prompt) HashFields() []any { return []any{p.Text} }
 // Lines frames Prompt streams by line.
 type Lines struct{ Prompt }
 
-func (*Lines) SynapseName() string         { return "Prompt" }
+func (*Lines) SynapseName() string          { return "Prompt" }
 func (*Lines) SplitStream() bufio.SplitFunc { return bufio.ScanLines }
 
 func TestStream(t *testing.T) {
