@@ -1,8 +1,6 @@
 package chain
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -11,24 +9,6 @@ import (
 	"github.com/gotensor/gotensor/store"
 	"github.com/gotensor/gotensor/tao"
 )
-
-// TestBlockEmission_Vectors checks the halving schedule against
-// subtensor-vectors.json (get_block_emission_for_issuance).
-func TestBlockEmission_Vectors(t *testing.T) {
-	b, err := os.ReadFile("testdata/block_emission_vectors.json")
-	require.NoError(t, err)
-	var vs []struct {
-		Inputs   struct{ Issuance []uint64 }
-		Expected struct{ Emission []uint64 }
-	}
-	require.NoError(t, json.Unmarshal(b, &vs))
-	require.Len(t, vs, 1)
-	v := vs[0]
-	require.Len(t, v.Expected.Emission, len(v.Inputs.Issuance))
-	for i, issuance := range v.Inputs.Issuance {
-		require.Equal(t, tao.Rao(v.Expected.Emission[i]), blockEmission(tao.Rao(issuance)), "issuance %d", issuance)
-	}
-}
 
 // TestBeginBlock_MintsCappedAtSupply: the treasury receives the block
 // emission, and the last mint stops exactly at the total supply.
