@@ -192,7 +192,7 @@ func (a *app) writeKeys(wl wallet.Wallet, plan ...plannedKey) ([]keyResult, erro
 				err = wl.SetHotkey(k.pair, opt)
 			}
 			if err != nil {
-				return nil, err
+				return nil, a.keyError(err, wl, string(k.kind))
 			}
 		}
 		name := wl.Name

@@ -152,7 +152,7 @@ func newRegenPubCmd(a *app, kind keyKind) *cobra.Command {
 				return err
 			}
 			if err := public.SavePublic(pub, true); err != nil {
-				return err
+				return a.keyError(err, wl, string(kind))
 			}
 			name := wl.Name
 			if kind == hotkey {
