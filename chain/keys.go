@@ -21,6 +21,27 @@ const (
 	prefixParam   = 0x03 // param id (1) → u64, see the param* ids
 )
 
+// Subnets and neurons (0x10–0x2F); layouts in subnets.go, neurons.go,
+// hyperparams.go, registration.go and axons.go. Per-uid records are keyed
+// netuid then uid (big-endian), so one prefix iteration yields a subnet's
+// neurons in uid order.
+const (
+	prefixSubnet        = 0x10 // netuid (2) → SubnetInfo
+	prefixIdentity      = 0x11 // netuid (2) → subnet identity
+	prefixHyperparams   = 0x12 // netuid (2) → Hyperparams (versioned)
+	prefixBurn          = 0x13 // netuid (2) → registration burn state
+	prefixSubnetN       = 0x14 // netuid (2) → u16 neuron count
+	prefixNeuron        = 0x15 // netuid (2) uid (2) → hotkey (32), registration block u64
+	prefixUID           = 0x16 // netuid (2) hotkey (32) → uid u16
+	prefixHotkeyOwner   = 0x17 // hotkey (32) → coldkey (32)
+	prefixOwnedHotkey   = 0x18 // coldkey (32) hotkey (32) → empty
+	prefixAxon          = 0x19 // netuid (2) hotkey (32) → AxonInfo
+	prefixGlobalParams  = 0x1A // (none) → NetworkParams (versioned)
+	prefixNetworkLock   = 0x1B // (none) → subnet registration state: lock cost, blocks
+	prefixHyperparamSet = 0x1C // netuid (2) param (1) → block of the owner's last change
+	prefixHotkeySubnet  = 0x1D // hotkey (32) netuid (2) → uid u16: where a hotkey is registered
+)
+
 // Coinbase and epoch outputs (0x60–0x6F); layouts in schedule.go,
 // coinbase_store.go and epoch_store.go.
 const (

@@ -1,0 +1,219 @@
+package chain
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gotensor/gotensor/tao"
+)
+
+// NetworkParams are the chain-wide subnet parameters (subtensor-spec §7.2,
+// "Network economics"), stored as one value and set by sudo with
+// sudo_set_global. Genesis may override them (GenesisParams.Network).
+type NetworkParams struct {
+	// DefaultTempo is the tempo a new subnet starts with (subtensor: 360).
+	// Development chains lower it so epochs come quickly.
+	DefaultTempo uint16 `json:"default_tempo"`
+	// NetworkRateLimit is the number of blocks between two subnet
+	// registrations (subtensor runtime: 7200).
+	NetworkRateLimit uint64 `json:"network_rate_limit"`
+	// MinLockCost is NetworkMinLockCost, the floor of the lock cost.
+	MinLockCost tao.Rao `json:"network_min_lock_cost"`
+	// LockReductionInterval is NetworkLockReductionInterval: the lock cost
+	// falls by LastLockCost/interval per block.
+	LockReductionInterval uint64 `json:"network_lock_reduction_interval"`
+	// ImmunityPeriod is NetworkImmunityPeriod: blocks after registration
+	// during which a subnet cannot be pruned.
+	ImmunityPeriod uint64 `json:"network_immunity_period"`
+	// SubnetLimit is the number of subnets (root excluded) the chain holds.
+	SubnetLimit uint16 `json:"subnet_limit"`
+	// StartCallDelay is the number of blocks after registration before the
+	// owner may call start_call.
+	StartCallDelay uint64 `json:"start_call_delay"`
+	// AdminFreezeWindow is the number of blocks before a subnet's epoch in
+	// which its hyperparameters cannot change.
+	AdminFreezeWindow uint64 `json:"admin_freeze_window"`
+	// OwnerHyperparamRateLimit is the number of tempos an owner waits
+	// between two changes of the same hyperparameter.
+	OwnerHyperparamRateLimit uint64 `json:"owner_hyperparam_rate_limit"`
+}
+
+// DefaultNetworkParams returns subtensor's runtime defaults.
+func DefaultNetworkParams() NetworkParams {
+	return NetworkParams{
+		DefaultTempo:             360,
+		NetworkRateLimit:         7200,
+		MinLockCost:              1000 * tao.RaoPerTAO,
+		LockReductionInterval:    14 * 7200,
+		ImmunityPeriod:           1_296_000,
+		SubnetLimit:              128,
+		StartCallDelay:           0,
+		AdminFreezeWindow:        10,
+		OwnerHyperparamRateLimit: 2,
+	}
+}
+
+// networkParamFields lists NetworkParams' fields in storage order: append,
+// never reorder (a shorter stored value leaves the new fields at their
+// defaults).
+var networkParamFields = []func(*NetworkParams) any{
+	func(p *NetworkParams) any { return &p.DefaultTempo },
+	func(p *NetworkParams) any { return &p.NetworkRateLimit },
+	func(p *NetworkParams) any { return &p.MinLockCost },
+	func(p *NetworkParams) any { return &p.LockReductionInterval },
+	func(p *NetworkParams) any { return &p.ImmunityPeriod },
+	func(p *NetworkParams) any { return &p.SubnetLimit },
+	func(p *NetworkParams) any { return &p.StartCallDelay },
+	func(p *NetworkParams) any { return &p.AdminFreezeWindow },
+	func(p *NetworkParams) any { return &p.OwnerHyperparamRateLimit },
+}
+
+const networkParamsVersion = 1
+
+// NetworkParams returns the chain-wide subnet parameters.
+func (s *State) NetworkParams() NetworkParams {
+	p := DefaultNetworkParams()
+	b := s.kv.Get([]byte{prefixGlobalParams})
+	if b == nil {
+		return p
+	}
+	if b[0] != networkParamsVersion {
+		panic("chain: corrupt network params: unknown encoding version")
+	}
+	b = b[1:]
+	for _, f := range networkParamFields {
+		if len(b) == 0 {
+			break
+		}
+		var err error
+		if b, err = (slot{f(&p)}).read(b); err != nil {
+			panic(fmt.Sprintf("chain: corrupt network params: %v", err))
+		}
+	}
+	return p
+}
+
+func (s *State) setNetworkParams(p NetworkParams) {
+	b := []byte{networkParamsVersion}
+	for _, f := range networkParamFields {
+		b = slot{f(&p)}.append(b)
+	}
+	s.kv.Set([]byte{prefixGlobalParams}, b)
+}
+
+// globalParam is one row of the sudo_set_global table: a name, bounds and
+// how to read and write the value. Areas that own global parameters add
+// their rows here; the value lives in their own storage.
+type globalParam struct {
+	name    string
+	aliases []string
+	min     int64
+	max     int64
+	get     func(s *State) int64
+	set     func(s *State, v int64)
+	unit    string // as hyperparam.unit
+}
+
+// networkParam makes a globalParam row for a NetworkParams field.
+func networkParam(name string, field func(*NetworkParams) any, lo, hi int64, unit string) globalParam {
+	return globalParam{
+		name: name, min: lo, max: hi, unit: unit,
+		get: func(s *State) int64 {
+			p := s.NetworkParams()
+			return slot{field(&p)}.get()
+		},
+		set: func(s *State, v int64) {
+			p := s.NetworkParams()
+			slot{field(&p)}.set(v)
+			s.setNetworkParams(p)
+		},
+	}
+}
+
+// chainParam makes a globalParam row for a core chain parameter (Params).
+func chainParam(name string, field func(*Params) *tao.Rao, lo int64) globalParam {
+	return globalParam{
+		name: name, min: lo, max: int64(totalSupply), unit: "rao",
+		get: func(s *State) int64 {
+			p := s.Params()
+			return int64(*field(&p))
+		},
+		set: func(s *State, v int64) {
+			p := s.Params()
+			*field(&p) = tao.Rao(v)
+			s.setParams(p)
+		},
+	}
+}
+
+// globalParamTable lists every parameter sudo_set_global can set.
+var globalParamTable = []globalParam{
+	chainParam("tx_fee", func(p *Params) *tao.Rao { return &p.TxFee }, 0),
+	chainParam("existential_deposit", func(p *Params) *tao.Rao { return &p.ExistentialDeposit }, 1),
+	networkParam("default_tempo", func(p *NetworkParams) any { return &p.DefaultTempo }, 1, math.MaxUint16, "blocks"),
+	networkParam("network_rate_limit", func(p *NetworkParams) any { return &p.NetworkRateLimit }, 0, maxI64, "blocks"),
+	networkParam("network_min_lock_cost", func(p *NetworkParams) any { return &p.MinLockCost }, 0, int64(totalSupply), "rao"),
+	networkParam("network_lock_reduction_interval", func(p *NetworkParams) any { return &p.LockReductionInterval }, 0, maxI64, "blocks"),
+	networkParam("network_immunity_period", func(p *NetworkParams) any { return &p.ImmunityPeriod }, 0, maxI64, "blocks"),
+	networkParam("subnet_limit", func(p *NetworkParams) any { return &p.SubnetLimit }, 1, math.MaxUint16, "count"),
+	networkParam("start_call_delay", func(p *NetworkParams) any { return &p.StartCallDelay }, 0, maxI64, "blocks"),
+	networkParam("admin_freeze_window", func(p *NetworkParams) any { return &p.AdminFreezeWindow }, 0, maxI64, "blocks"),
+	networkParam("owner_hyperparam_rate_limit", func(p *NetworkParams) any { return &p.OwnerHyperparamRateLimit }, 0, maxI64, "tempos"),
+}
+
+// lookupGlobalParam finds a row by name or alias.
+func lookupGlobalParam(name string) *globalParam {
+	for i := range globalParamTable {
+		p := &globalParamTable[i]
+		if p.name == name {
+			return p
+		}
+		for _, a := range p.aliases {
+			if a == name {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// GlobalParamValue is one global parameter as sudo_set_global names it.
+type GlobalParamValue struct {
+	Name  string
+	Value int64
+	Min   int64
+	Max   int64
+	Unit  string
+}
+
+// GlobalParamValues returns every parameter of the sudo_set_global table
+// with its current value, in table order.
+func (s *State) GlobalParamValues() []GlobalParamValue {
+	out := make([]GlobalParamValue, len(globalParamTable))
+	for i, p := range globalParamTable {
+		out[i] = GlobalParamValue{Name: p.name, Value: p.get(s), Min: p.min, Max: p.max, Unit: p.unit}
+	}
+	return out
+}
+
+// HyperparamValue is one hyperparameter as set_hyperparameter names it.
+type HyperparamValue struct {
+	Name  string
+	Value int64
+	Min   int64
+	Max   int64
+	// Owner reports whether the subnet owner may set it (sudo always may).
+	Owner bool
+	Unit  string
+}
+
+// HyperparamValues returns h as the rows of the set_hyperparameter table,
+// in table order.
+func HyperparamValues(h Hyperparams) []HyperparamValue {
+	out := make([]HyperparamValue, len(hyperparamTable))
+	for i := range hyperparamTable {
+		p := &hyperparamTable[i]
+		out[i] = HyperparamValue{Name: p.name, Value: p.slot(&h).get(), Min: p.min, Max: p.max, Owner: p.owner, Unit: p.unit}
+	}
+	return out
+}

@@ -1,0 +1,30 @@
+package tx
+
+// Subnet, registration, hyperparameter and axon errors (200–299). Messages
+// name the rule; the chain wraps them with the figures and what to do.
+var (
+	ErrSubnetNotFound        = register(200, Failed, "subnet does not exist")
+	ErrNotSubnetOwner        = register(201, Failed, "signer is not the subnet owner")
+	ErrHotkeyInUse           = register(202, Failed, "hotkey belongs to another coldkey")
+	ErrNetworkRateLimit      = register(203, Failed, "subnet registration rate limit")
+	ErrLockCostUnaffordable  = register(204, Failed, "free balance below the subnet lock cost")
+	ErrSubnetLimit           = register(205, Failed, "subnet limit reached and no subnet can be pruned")
+	ErrAlreadyStarted        = register(206, Failed, "subnet already started")
+	ErrStartCallDelay        = register(207, Failed, "start_call is not allowed yet")
+	ErrRegistrationDisabled  = register(208, Failed, "registration is disabled on this subnet")
+	ErrAlreadyRegistered     = register(209, Failed, "hotkey already registered on this subnet")
+	ErrBurnUnaffordable      = register(210, Failed, "free balance below the registration burn")
+	ErrBurnAboveLimit        = register(211, Failed, "registration burn above the limit price")
+	ErrSubnetFull            = register(212, Failed, "subnet is full and no neuron can be pruned")
+	ErrNotRegistered         = register(213, Failed, "hotkey not registered on this subnet")
+	ErrServingRateLimit      = register(214, Failed, "serving rate limit")
+	ErrInvalidAxon           = register(215, Failed, "invalid axon endpoint")
+	ErrUnknownHyperparameter = register(216, Failed, "unknown hyperparameter")
+	ErrHyperparameterBounds  = register(217, Failed, "hyperparameter value not allowed")
+	ErrSudoOnly              = register(218, Failed, "only the sudo account can make this change")
+	ErrHyperparameterRate    = register(219, Failed, "hyperparameter changed too recently")
+	ErrAdminFreeze           = register(220, Failed, "hyperparameters are frozen until the epoch")
+	ErrUnknownGlobal         = register(221, Failed, "unknown global parameter")
+	ErrRootSubnet            = register(222, Failed, "not allowed on the root subnet")
+	ErrNotStarted            = register(223, Failed, "subnet has not started")
+)
