@@ -246,8 +246,8 @@ func newKeyCreateCmd(a *app, mode createMode) *cobra.Command {
 	switch mode {
 	case createBoth:
 		cmd.Use, cmd.Short = "create", "Create a wallet: a new coldkey (kept if it exists) and a new hotkey"
-		cmd.Long = `Create a wallet: a coldkey (encrypted by default) and a hotkey (not
-encrypted by default), each from a new mnemonic that is shown once. An
+		cmd.Long = `Create a wallet: a coldkey (encrypted unless --no-use-password) and a
+hotkey (not encrypted), each from a new mnemonic that is shown once. An
 existing coldkey is kept, so this also adds a hotkey to a wallet. With --uri
 both keys are that URI's key (e.g. //Alice for development), unencrypted
 unless --use-password is given.`
@@ -307,9 +307,14 @@ unless --use-password is given.`
 			}
 			k.pub = k.pair.Public()
 			// btcli writes --uri keys unencrypted; new coldkeys are encrypted.
+			// In `create` the password options are the coldkey's: its hotkey
+			// is never encrypted (new-hotkey --use-password encrypts one).
 			encrypt, err := f.encrypt(cmd, kind == coldkey && fromURI == nil)
 			if err != nil {
 				return err
+			}
+			if mode == createBoth && kind == hotkey {
+				encrypt = false
 			}
 			if encrypt {
 				if k.password, err = a.newPassword(&f.walletFlags, secret); err != nil {

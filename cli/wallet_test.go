@@ -361,4 +361,9 @@ func TestWallet_EncryptedColdkey(t *testing.T) {
 	requireFails(t, r, "wrong password for "+cold)
 	before["bad.txt"] = "wrong password\n"
 	require.Equal(t, before, files(t, dir))
+
+	// create: the password options are the coldkey's; the hotkey stays plain.
+	doc = runJSON(t, "wallet", "create", "--wallet-path", wallets, "--wallet-name", "both", "--use-password", "--password-file", pwFile)
+	require.Equal(t, true, doc["coldkey"].(map[string]any)["encrypted"])
+	require.Equal(t, false, doc["hotkey"].(map[string]any)["encrypted"])
 }
