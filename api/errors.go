@@ -38,6 +38,10 @@ func writeError(w http.ResponseWriter, status int, e *apitypes.Error) {
 // writeInternal reports a node-side failure without leaking its detail
 // beyond one line.
 func (s *Server) writeInternal(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, ErrNotReady) {
+		writeError(w, http.StatusServiceUnavailable, errorf(apitypes.CodeUnavailable, "%v", err))
+		return
+	}
 	s.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	writeError(w, http.StatusInternalServerError, errorf(apitypes.CodeInternal, "internal error: %v", err))
 }

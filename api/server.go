@@ -27,6 +27,10 @@ type Chain interface {
 	Info() (ChainInfo, error)
 }
 
+// ErrNotReady is what a Chain returns before the chain's first block is
+// committed; the API answers 503.
+var ErrNotReady = errors.New("api: the chain has no committed block yet")
+
 // ChainInfo holds the chain-wide figures of the last committed state.
 type ChainInfo struct {
 	GenesisHash        []byte

@@ -1,8 +1,6 @@
 package node
 
 import (
-	"errors"
-
 	"github.com/gotensor/gotensor/api"
 	"github.com/gotensor/gotensor/app"
 	"github.com/gotensor/gotensor/chain/emission"
@@ -33,9 +31,6 @@ func ChainApp(p AppParams) (*App, error) {
 // state.
 type chainReader struct{ app *app.App }
 
-// errNoState is returned before the chain's first block is committed.
-var errNoState = errors.New("node: no committed state yet")
-
 func (r chainReader) Account(id tao.AccountID) (tao.Rao, uint64, int64, error) {
 	st, h, ok := r.app.LatestState()
 	if !ok {
@@ -48,7 +43,7 @@ func (r chainReader) Account(id tao.AccountID) (tao.Rao, uint64, int64, error) {
 func (r chainReader) Info() (api.ChainInfo, error) {
 	st, _, ok := r.app.LatestState()
 	if !ok {
-		return api.ChainInfo{}, errNoState
+		return api.ChainInfo{}, api.ErrNotReady
 	}
 	gh := st.GenesisHash()
 	p := st.Params()

@@ -383,8 +383,12 @@ func (n *Node) APIURL() string {
 	return "http://" + n.APIAddr()
 }
 
-// Height returns the height of the last committed block.
-func (n *Node) Height() int64 { return n.comet.BlockStore().Height() }
+// Height returns the height of the last block the application
+// committed (CometBFT's block store may be one block ahead for a moment).
+func (n *Node) Height() int64 {
+	h, _, _ := n.AppHash()
+	return h
+}
 
 // AppHash returns the application's last committed height and state
 // root, as the application itself reports them (ABCI Info). After Stop it

@@ -1,0 +1,391 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gotensor/gotensor/api/apitypes"
+	"github.com/gotensor/gotensor/client"
+	"github.com/gotensor/gotensor/keys"
+	"github.com/gotensor/gotensor/tao"
+	"github.com/gotensor/gotensor/tx"
+)
+
+// transferConfig are the flags of `gotensor-load transfers`.
+type transferConfig struct {
+	network   string
+	senders   int
+	txs       int
+	workers   int
+	rate      int
+	blockTime time.Duration
+	indexer   string
+	home      string
+	settle    time.Duration
+	profile   string
+}
+
+func runTransfers(ctx context.Context, args []string) error {
+	var cfg transferConfig
+	fs := flag.NewFlagSet("transfers", flag.ExitOnError)
+	fs.StringVar(&cfg.network, "network", "", "API URL of a running node (default: an in-process localnet in a temporary home)")
+	fs.IntVar(&cfg.senders, "senders", 2000, "sending accounts (each sends txs/senders transfers, nonces in order)")
+	fs.IntVar(&cfg.txs, "txs", 60000, "transfers to submit")
+	fs.IntVar(&cfg.workers, "workers", 64, "concurrent submitting connections")
+	fs.IntVar(&cfg.rate, "rate", 0, "submissions per second (0: as fast as the node takes them)")
+	fs.DurationVar(&cfg.blockTime, "block-time", 500*time.Millisecond, "in-process node: pause between blocks")
+	fs.StringVar(&cfg.indexer, "indexer", "kv", "in-process node: CometBFT tx indexer (kv or null)")
+	fs.StringVar(&cfg.home, "home", "", "in-process node: home directory (default: temporary, removed)")
+	fs.DurationVar(&cfg.settle, "settle", 60*time.Second, "how long to wait for the last inclusions")
+	fs.StringVar(&cfg.profile, "cpuprofile", "", "write a CPU profile of the submission phase to `file`")
+	_ = fs.Parse(args)
+	if cfg.senders < 1 || cfg.txs < cfg.senders || cfg.workers < 1 {
+		return errors.New("want senders ≥ 1, txs ≥ senders, workers ≥ 1")
+	}
+
+	fmt.Printf("deriving %d sender keys…\n", cfg.senders)
+	pairs := senderPairs(cfg.senders)
+	url := cfg.network
+	if url == "" {
+		home := cfg.home
+		if home == "" {
+			dir, err := os.MkdirTemp("", "gotensor-load-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			home = dir
+		}
+		if _, _, err := initLocal(localOptions{home: home, senders: pairs, blockTime: cfg.blockTime, indexer: cfg.indexer}); err != nil {
+			return err
+		}
+		n, err := openLocal(home, "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		if err := n.Start(); err != nil {
+			return err
+		}
+		defer n.Stop()
+		if err := n.WaitForHeight(ctx, n.Height()+1); err != nil {
+			return err
+		}
+		url = n.APIURL()
+		fmt.Printf("in-process node: %s, block time %s, tx indexer %s\n", url, cfg.blockTime, cfg.indexer)
+	}
+	c, err := client.New(url, client.Options{Timeout: 30 * time.Second})
+	if err != nil {
+		return err
+	}
+	if cfg.network != "" {
+		if err := fund(ctx, c, pairs); err != nil {
+			return err
+		}
+	}
+	signed, err := presign(ctx, c, pairs, cfg.txs/cfg.senders)
+	if err != nil {
+		return err
+	}
+	return measure(ctx, c, signed, cfg)
+}
+
+// fund gives every sender 1,000 TAO from //Alice on a remote node.
+func fund(ctx context.Context, c *client.Client, pairs []*keys.Pair) error {
+	alice, err := keys.FromURI("//Alice")
+	if err != nil {
+		return err
+	}
+	s, err := c.NewSender(ctx, alice)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("funding %d senders from //Alice…\n", len(pairs))
+	for i, p := range pairs {
+		wait := i == len(pairs)-1
+		if _, err := s.Send(ctx, tx.Transfer{Dest: p.Public(), Amount: 1000 * tao.RaoPerTAO}, wait); err != nil {
+			return fmt.Errorf("funding sender %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// presign signs perSender transfers for every sender, in nonce order, in
+// parallel: signed[i] are sender i's transactions.
+func presign(ctx context.Context, c *client.Client, pairs []*keys.Pair, perSender int) ([][][]byte, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("pre-signing %d transfers…\n", perSender*len(pairs))
+	start := time.Now()
+	signed := make([][][]byte, len(pairs))
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(pairs); i += workers {
+				acct, err := c.Account(ctx, pairs[i].Public())
+				if err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				dest := pairs[(i+1)%len(pairs)].Public()
+				for k := range perSender {
+					raw, err := tx.Sign(pairs[i], tx.Body{
+						ChainID: st.ChainID, GenesisHash: [32]byte(st.GenesisHash), Nonce: acct.Nonce + uint64(k),
+						Call: tx.Transfer{Dest: dest, Amount: tao.Rao(1000 + k)},
+					})
+					if err != nil {
+						firstErr.CompareAndSwap(nil, err)
+						return
+					}
+					signed[i] = append(signed[i], raw)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := firstErr.Load().(error); err != nil {
+		return nil, err
+	}
+	fmt.Printf("  signed in %s\n", time.Since(start).Round(time.Millisecond))
+	return signed, nil
+}
+
+// sent is what the load generator knows of one submitted transaction.
+type sent struct {
+	at     time.Time
+	height int64 // last committed height when submitted
+}
+
+// included is a transaction seen in a committed block.
+type included struct {
+	height int64
+	at     time.Time // when the block reached the generator
+	code   uint32
+}
+
+func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg transferConfig) error {
+	var (
+		latest    atomic.Int64
+		mu        sync.Mutex // guards submitted, seen, blocks
+		submitted = map[[32]byte]sent{}
+		seen      = map[[32]byte]included{}
+		blocks    []apitypes.Block
+	)
+	st, err := c.Status(ctx)
+	if err != nil {
+		return err
+	}
+	latest.Store(st.Height)
+	sub, err := c.Subscribe(ctx, 0)
+	if err != nil {
+		return err
+	}
+	go func() {
+		for b := range sub {
+			now := time.Now()
+			mu.Lock()
+			for _, t := range b.Txs {
+				seen[[32]byte(t.Hash)] = included{height: b.Height, at: now, code: t.Code}
+			}
+			b.Txs = nil
+			blocks = append(blocks, b)
+			mu.Unlock()
+			latest.Store(b.Height)
+		}
+	}()
+
+	total := 0
+	for _, s := range signed {
+		total += len(s)
+	}
+	fmt.Printf("submitting %d transfers from %d senders over %d connections", total, len(signed), cfg.workers)
+	if cfg.rate > 0 {
+		fmt.Printf(" at %d/s", cfg.rate)
+	}
+	fmt.Println("…")
+
+	var rejected, failedSubmit atomic.Int64
+	var rejectMsg atomic.Value
+	var pace <-chan time.Time
+	if cfg.rate > 0 {
+		// One tick releases rate/100 submissions every 10 ms.
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		ch := make(chan time.Time, cfg.rate)
+		go func() {
+			per := max(cfg.rate/100, 1)
+			for t := range tick.C {
+				for range per {
+					select {
+					case ch <- t:
+					case <-ctx.Done():
+						return
+					}
+				}
+			}
+		}()
+		pace = ch
+	}
+	if cfg.profile != "" {
+		f, err := os.Create(cfg.profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range cfg.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine [][][]byte
+			for i := w; i < len(signed); i += cfg.workers {
+				mine = append(mine, signed[i])
+			}
+			// Round-robin over this worker's senders keeps each sender's
+			// nonces in order.
+			for k := 0; ; k++ {
+				any := false
+				for _, txs := range mine {
+					if k >= len(txs) {
+						continue
+					}
+					any = true
+					if pace != nil {
+						select {
+						case <-pace:
+						case <-ctx.Done():
+							return
+						}
+					}
+					raw := txs[k]
+					s := sent{at: time.Now(), height: latest.Load()}
+					res, err := c.SubmitTx(ctx, raw, false)
+					if err != nil {
+						var te *client.TxError
+						if errors.As(err, &te) {
+							rejected.Add(1)
+							rejectMsg.CompareAndSwap(nil, te.Error())
+						} else {
+							failedSubmit.Add(1)
+							rejectMsg.CompareAndSwap(nil, err.Error())
+						}
+						continue
+					}
+					mu.Lock()
+					submitted[[32]byte(res.Hash)] = s
+					mu.Unlock()
+				}
+				if !any {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	submitDur := time.Since(start)
+	accepted := total - int(rejected.Load()) - int(failedSubmit.Load())
+	fmt.Printf("  submitted in %s (%.0f/s): %d accepted, %d rejected, %d failed\n",
+		submitDur.Round(time.Millisecond), float64(total)/submitDur.Seconds(), accepted, rejected.Load(), failedSubmit.Load())
+	if m, ok := rejectMsg.Load().(string); ok {
+		fmt.Printf("  first refusal: %s\n", m)
+	}
+
+	deadline := time.Now().Add(cfg.settle)
+	for {
+		mu.Lock()
+		done := 0
+		for h := range submitted {
+			if _, ok := seen[h]; ok {
+				done++
+			}
+		}
+		mu.Unlock()
+		if done == len(submitted) || time.Now().After(deadline) || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return report(submitted, seen, blocks, &mu, start)
+}
+
+func report(submitted map[[32]byte]sent, seen map[[32]byte]included, blocks []apitypes.Block, mu *sync.Mutex, start time.Time) error {
+	mu.Lock()
+	defer mu.Unlock()
+	var latBlocks []int64
+	var latWall []time.Duration
+	var last time.Time
+	var okCount, failed int
+	minH, maxH := int64(1<<62), int64(0)
+	for h, s := range submitted {
+		inc, ok := seen[h]
+		if !ok {
+			continue
+		}
+		if inc.code == 0 {
+			okCount++
+		} else {
+			failed++
+		}
+		latBlocks = append(latBlocks, inc.height-s.height)
+		latWall = append(latWall, inc.at.Sub(s.at))
+		if inc.at.After(last) {
+			last = inc.at
+		}
+		minH, maxH = min(minH, inc.height), max(maxH, inc.height)
+	}
+	missing := len(submitted) - len(latBlocks)
+	span := last.Sub(start)
+	fmt.Printf("\ncommitted: %d ok, %d failed in block, %d not seen\n", okCount, failed, missing)
+	if span > 0 {
+		fmt.Printf("throughput: %.0f committed tx/s (first submission to last inclusion, %s)\n",
+			float64(okCount)/span.Seconds(), span.Round(time.Millisecond))
+	}
+	// Block-level figures over the blocks that carried load.
+	var loadTxs int
+	var first, lastB time.Time
+	nb := 0
+	for _, b := range blocks {
+		if b.Height < minH || b.Height > maxH {
+			continue
+		}
+		loadTxs += b.NumTxs
+		if first.IsZero() {
+			first = b.Time
+		}
+		lastB = b.Time
+		nb++
+	}
+	if nb > 1 {
+		d := lastB.Sub(first)
+		fmt.Printf("blocks %d–%d: %d blocks, %.0f txs/block, %.2f s/block by header time, %.0f tx/s by header time\n",
+			minH, maxH, nb, float64(loadTxs)/float64(nb), d.Seconds()/float64(nb-1), float64(loadTxs)/d.Seconds()*float64(nb)/float64(nb-1))
+	}
+	p := percentiles(latBlocks, 50, 90, 99, 100)
+	fmt.Printf("inclusion latency in blocks: p50 %d, p90 %d, p99 %d, max %d\n", p[0], p[1], p[2], p[3])
+	w := percentiles(latWall, 50, 90, 99, 100)
+	fmt.Printf("inclusion latency in time:   p50 %s, p90 %s, p99 %s, max %s\n", ms(w[0]), ms(w[1]), ms(w[2]), ms(w[3]))
+	fmt.Printf("peak RSS of this process (node + generator when in-process): %.0f MiB\n", peakRSS())
+	if missing > 0 {
+		return fmt.Errorf("%d accepted transfers were not seen in a block", missing)
+	}
+	return nil
+}
