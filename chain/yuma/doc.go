@@ -20,6 +20,10 @@
 //   - the hyperparameters in stored form, the owner uid if registered, and
 //     with commit–reveal each neuron's earliest pending commit block.
 //
+// Sums wrap as Rust's do in release builds, so the total stake must stay
+// below 2^63 rao (on chain it is below 2^55) for the shares to mean anything;
+// no input makes Run panic.
+//
 // What the caller must store (Output, one Result per uid): the new
 // ValidatorPermit, the u16 terms (StakeWeight, Consensus, Incentive,
 // Dividends, ValidatorTrust), Active, the rao amounts, and the Bonds row,
