@@ -2,6 +2,7 @@ package synapse_test
 
 import (
 	"bufio"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -169,4 +170,17 @@ func FuzzFromHeaders(f *testing.F) {
 		}
 		require.Equal(t, b, again)
 	})
+}
+
+// TestTerminalInfo_PythonJSON decodes model_dump's form, nulls included.
+func TestTerminalInfo_PythonJSON(t *testing.T) {
+	var ti synapse.TerminalInfo
+	require.NoError(t, json.Unmarshal([]byte(`{"status_code": null, "status_message": null, "process_time": 0.5,
+		"ip": "1.2.3.4", "port": 8091, "version": 10002000, "nonce": 1718000000123456789,
+		"uuid": "u", "hotkey": "5Grw", "signature": null}`), &ti))
+	require.Equal(t, synapse.TerminalInfo{ProcessTime: 0.5, IP: "1.2.3.4", Port: 8091, Version: 10002000,
+		Nonce: 1718000000123456789, UUID: "u", Hotkey: "5Grw"}, ti)
+	out, err := json.Marshal(synapse.TerminalInfo{StatusCode: 200, Nonce: 7})
+	require.NoError(t, err)
+	require.JSONEq(t, `{"status_code": 200, "nonce": 7}`, string(out))
 }

@@ -3,7 +3,6 @@ package synapse
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -108,87 +107,22 @@ func (b *Base) IsBlacklisted() bool { return b.Dendrite.StatusCode == StatusBlac
 func (b *Base) FailedVerification() bool { return b.Dendrite.StatusCode == StatusFailedVerification }
 
 // TerminalInfo describes one end of a query. Every field is optional; its
-// zero value means unset (Python None): it is sent as JSON null and left out
-// of the headers.
+// zero value means unset (Python None): it is left out of the JSON object
+// and of the headers. Python's model_dump writes unset fields as null; a
+// pydantic peer reads a missing field as None too, and leaving them out
+// keeps encoding/json on its fast path. Null and missing fields decode as
+// unset.
 type TerminalInfo struct {
-	StatusCode    int     // HTTP-like status
-	StatusMessage string  // status text
-	ProcessTime   float64 // seconds
-	IP            string  // IP address
-	Port          int     // TCP port
-	Version       int     // protocol version, see VersionAsInt
-	Nonce         int64   // Unix time in nanoseconds, unique per hotkey and uuid
-	UUID          string  // per-process identifier of the terminal
-	Hotkey        string  // SS58 address
-	Signature     string  // 0x-prefixed hex
-}
-
-// terminalJSON is TerminalInfo's wire form: pointers so that unset fields
-// are null, as pydantic dumps None.
-type terminalJSON struct {
-	StatusCode    *int     `json:"status_code"`
-	StatusMessage *string  `json:"status_message"`
-	ProcessTime   *float64 `json:"process_time"`
-	IP            *string  `json:"ip"`
-	Port          *int     `json:"port"`
-	Version       *int     `json:"version"`
-	Nonce         *int64   `json:"nonce"`
-	UUID          *string  `json:"uuid"`
-	Hotkey        *string  `json:"hotkey"`
-	Signature     *string  `json:"signature"`
-}
-
-func nonZero[T comparable](v T) *T {
-	var zero T
-	if v == zero {
-		return nil
-	}
-	return &v
-}
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
-
-// MarshalJSON encodes t with Python's field names, unset fields as null.
-func (t TerminalInfo) MarshalJSON() ([]byte, error) {
-	return json.Marshal(terminalJSON{
-		StatusCode:    nonZero(t.StatusCode),
-		StatusMessage: nonZero(t.StatusMessage),
-		ProcessTime:   nonZero(t.ProcessTime),
-		IP:            nonZero(t.IP),
-		Port:          nonZero(t.Port),
-		Version:       nonZero(t.Version),
-		Nonce:         nonZero(t.Nonce),
-		UUID:          nonZero(t.UUID),
-		Hotkey:        nonZero(t.Hotkey),
-		Signature:     nonZero(t.Signature),
-	})
-}
-
-// UnmarshalJSON decodes Python's form; null leaves a field unset.
-func (t *TerminalInfo) UnmarshalJSON(b []byte) error {
-	var w terminalJSON
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*t = TerminalInfo{
-		StatusCode:    deref(w.StatusCode),
-		StatusMessage: deref(w.StatusMessage),
-		ProcessTime:   deref(w.ProcessTime),
-		IP:            deref(w.IP),
-		Port:          deref(w.Port),
-		Version:       deref(w.Version),
-		Nonce:         deref(w.Nonce),
-		UUID:          deref(w.UUID),
-		Hotkey:        deref(w.Hotkey),
-		Signature:     deref(w.Signature),
-	}
-	return nil
+	StatusCode    int     `json:"status_code,omitzero"`    // HTTP-like status
+	StatusMessage string  `json:"status_message,omitzero"` // status text
+	ProcessTime   float64 `json:"process_time,omitzero"`   // seconds
+	IP            string  `json:"ip,omitzero"`             // IP address
+	Port          int     `json:"port,omitzero"`           // TCP port
+	Version       int     `json:"version,omitzero"`        // protocol version, see VersionAsInt
+	Nonce         int64   `json:"nonce,omitzero"`          // Unix time in ns, unique per hotkey and uuid
+	UUID          string  `json:"uuid,omitzero"`           // per-process identifier of the terminal
+	Hotkey        string  `json:"hotkey,omitzero"`         // SS58 address
+	Signature     string  `json:"signature,omitzero"`      // 0x-prefixed hex
 }
 
 // merge copies the set fields of src over t, as the dendrite merges the
