@@ -109,6 +109,13 @@ func TestLimiter(t *testing.T) {
 	require.False(t, l.allow(cc, t0.Add(200*time.Millisecond)), "table full of active hotkeys")
 	require.True(t, l.allow(cc, t0.Add(2*time.Second)), "idle buckets are swept")
 	require.True(t, newLimiter(-1, 0, 0).allow(a, t0), "negative rate disables")
+
+	// Out-of-order arrival times never refill the same interval twice.
+	l = newLimiter(10, 1, 10)
+	require.True(t, l.allow(a, t0))
+	require.True(t, l.allow(a, t0.Add(100*time.Millisecond)))
+	require.False(t, l.allow(a, t0.Add(50*time.Millisecond)))
+	require.False(t, l.allow(a, t0.Add(150*time.Millisecond)), "only half a token since 100ms")
 }
 
 func TestScheduler_PriorityOrder(t *testing.T) {

@@ -45,7 +45,11 @@ func (l *limiter) allow(hotkey tao.AccountID, now time.Time) bool {
 		}
 		b = bucket{tokens: l.burst, at: now}
 	}
-	b.tokens, b.at = l.refill(b, now), now
+	// Requests are timed on arrival but may reach here out of order: never
+	// move a bucket's clock back, or the same interval would refill twice.
+	if now.After(b.at) {
+		b.tokens, b.at = l.refill(b, now), now
+	}
 	if b.tokens < 1 {
 		l.buckets[hotkey] = b
 		return false
