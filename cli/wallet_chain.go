@@ -90,19 +90,16 @@ with --all. With --json one account prints {"free": rao, "nonce": n,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), callTimeout)
 			defer cancel()
-			stop := a.spin("Reading balances from " + c.URL())
 			docs := make([]balanceDoc, len(targets))
 			var total tao.Rao
 			for i, t := range targets {
 				acct, err := c.Account(ctx, t.id)
 				if err != nil {
-					stop()
 					return nodeError(c, err)
 				}
 				docs[i] = balanceDoc{Wallet: t.wallet, SS58: t.id, Free: acct.Free, Nonce: acct.Nonce, Height: acct.Height}
 				total = total.SaturatingAdd(acct.Free)
 			}
-			stop()
 			var out any = map[string]any{"accounts": docs, "total_free": total}
 			if len(docs) == 1 {
 				out = docs[0]

@@ -87,6 +87,18 @@ func (p *proc) kill() {
 	<-p.done
 }
 
+// interrupt sends SIGINT and returns the exit code.
+func (p *proc) interrupt(t *testing.T) int {
+	t.Helper()
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGINT))
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no exit 30 s after SIGINT")
+	}
+	return p.cmd.ProcessState.ExitCode()
+}
+
 // syncWriter serialises writes from the process's stderr copier.
 type syncWriter struct {
 	mu sync.Mutex
@@ -176,6 +188,10 @@ func TestProcess_SIGKILLAndRestart(t *testing.T) {
 	require.Equal(t, a1.Nonce, a2.Nonce)
 	require.Equal(t, b1.Free, b2.Free)
 	waitHeight(ctx, t, c, h2+3) // and new blocks come
+
+	// SIGINT stops it cleanly.
+	require.Zero(t, p2.interrupt(t), p2.stderr.String())
+	require.Contains(t, p2.stderr.String(), "Stopped at height")
 }
 
 func TestProcess_FourValidatorTestnet(t *testing.T) {

@@ -34,8 +34,12 @@ type TestnetOptions struct {
 
 // TestnetNode describes one home written by InitTestnet.
 type TestnetNode struct {
-	Home, NodeID                           string
-	P2PAddr, RPCAddr, APIAddr, MetricsAddr string
+	Home        string `json:"home"`
+	NodeID      string `json:"node_id"`
+	P2PAddr     string `json:"p2p_addr"`
+	RPCAddr     string `json:"rpc_addr"`
+	APIAddr     string `json:"api_addr"`
+	MetricsAddr string `json:"metrics_addr"`
 }
 
 // Port offsets within a node's block of ten.

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestNodeInit(t *testing.T) {
+	isolate(t)
+	home := filepath.Join(t.TempDir(), "n")
+	doc := runJSON(t, "node", "init", "--home", home, "--chain-id", "mychain",
+		"--account", aliceAddress+"=1000", "--account", bobAddress+"=0.5", "--sudo", aliceAddress)
+	require.Equal(t, "mychain", doc["chain_id"])
+	require.Regexp(t, "^[0-9a-f]{40}$", doc["node_id"])
+	g, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
+	require.NoError(t, err)
+	require.Contains(t, string(g), `"balance": 500000000`)
+	for _, f := range []string{"config/config.toml", "config/gotensor.toml", "config/node_key.json", "config/priv_validator_key.json"} {
+		require.FileExists(t, filepath.Join(home, f))
+	}
+
+	// A second init never touches the existing node.
+	before := files(t, home)
+	requireFails(t, run(t, "", "node", "init", "--home", home), "already initialised")
+	require.Equal(t, before, files(t, home))
+}
+
+func TestNodeInit_BadInputWritesNothing(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	appState := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(appState, []byte(`{"accounts": [], "surprise": 1}`), 0o600))
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"account without amount", []string{"--account", aliceAddress}, "want SS58=TAO"},
+		{"bad account address", []string{"--account", "5Grw=1"}, "--account"},
+		{"bad account amount", []string{"--account", aliceAddress + "=lots"}, "--account"},
+		{"below existential deposit", []string{"--account", aliceAddress + "=0.0000001"}, "existential deposit"},
+		{"duplicate account", []string{"--account", aliceAddress + "=1", "--account", aliceAddress + "=2"}, "both"},
+		{"sudo without accounts", []string{"--sudo", aliceAddress}, "--sudo needs --account"},
+		{"bad sudo", []string{"--account", aliceAddress + "=1", "--sudo", "x"}, "--sudo"},
+		{"bad issuance", []string{"--initial-issuance", "many"}, "--initial-issuance"},
+		{"issuance below balances", []string{"--account", aliceAddress + "=10", "--initial-issuance", "1"}, "initial_issuance"},
+		{"unknown genesis field", []string{"--app-state", appState}, "surprise"},
+		{"missing app state", []string{"--app-state", filepath.Join(dir, "nope.json")}, "--app-state"},
+		{"bad p2p address", []string{"--p2p-addr", "nowhere"}, "p2p address"},
+		{"bad api address", []string{"--api-addr", "nowhere"}, "api_addr"},
+		{"bad peer", []string{"--peers", "abc@1.2.3.4:5"}, "peer"},
+		{"missing joined genesis", []string{"--genesis", filepath.Join(dir, "nope.json")}, "genesis"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			home := filepath.Join(dir, "home-"+c.name)
+			requireFails(t, run(t, "", append([]string{"node", "init", "--home", home}, c.args...)...), c.want)
+			_, err := os.Stat(home)
+			require.True(t, os.IsNotExist(err), "nothing written for %s", c.name)
+		})
+	}
+}
+
+func TestNodeStart_NoHome(t *testing.T) {
+	isolate(t)
+	requireFails(t, run(t, "", "node", "start", "--home", filepath.Join(t.TempDir(), "none")), "not initialised")
+}
+
+func TestTestnetInit(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	doc := runJSON(t, "testnet", "init", "--validators", "3", "--output", dir, "--base-port", "31000")
+	require.Equal(t, "gotensor-testnet", doc["chain_id"])
+	nodes := doc["nodes"].([]any)
+	require.Len(t, nodes, 3)
+	require.Equal(t, "127.0.0.1:31012", nodes[1].(map[string]any)["api_addr"])
+	for i := range 3 {
+		require.FileExists(t, filepath.Join(dir, "node"+string(rune('0'+i)), "config", "genesis.json"))
+	}
+	requireFails(t, run(t, "", "testnet", "init", "--validators", "3", "--output", dir), "already initialised")
+
+	requireFails(t, run(t, "", "testnet", "init", "--output", filepath.Join(dir, "x"), "--validators", "0"), "validators")
+	requireFails(t, run(t, "", "testnet", "init", "--validators", "2"), "--output")
+}
