@@ -84,12 +84,23 @@ func (s *State) mint(id tao.AccountID, amount tao.Rao, reason Reason) tao.Rao {
 		// A balance above the total supply means the state is corrupt.
 		panic(fmt.Sprintf("chain: mint %d rao to %s: %v", amount, id, err))
 	}
-	s.setGlobalU64(globalTotalIssuance, uint64(issuance+amount))
+	s.issue(amount, reason)
+	return amount
+}
+
+// issue raises TotalIssuance by amount rao that has just entered a balance
+// or a reserve (a pool's TAO for emission injected into it): the minting
+// half of mint. The caller keeps amount within the total supply.
+func (s *State) issue(amount tao.Rao, reason Reason) {
+	issuance, ok := s.TotalIssuance().AddChecked(amount)
+	if !ok || issuance > totalSupply {
+		panic(fmt.Sprintf("chain: issuing %d rao exceeds the total supply (issuance %d)", amount, s.TotalIssuance()))
+	}
+	s.setGlobalU64(globalTotalIssuance, uint64(issuance))
 	s.setGlobalU64(globalTotalMinted, uint64(s.TotalMinted()+amount))
 	if s.recording() {
 		s.emit(EventMint, amountAttr("amount", amount), Attr{"reason", reason.String()})
 	}
-	return amount
 }
 
 // recycle destroys amount rao of id's balance: TotalIssuance decreases, so

@@ -42,14 +42,22 @@ const (
 	prefixHotkeySubnet  = 0x1D // hotkey (32) netuid (2) → uid u16: where a hotkey is registered
 )
 
+// Weights and commits (0x50–0x5F); layouts in weights_store.go.
+const (
+	prefixWeights       = 0x50 // netuid (2) uid (2) → sparse row: (uid u16, value u16)…
+	prefixLastUpdate    = 0x51 // netuid (2) → u64 block per uid
+	prefixWeightCommits = 0x52 // netuid (2) hotkey (32) → commits: (hash 32, epoch u64, block u64)…
+)
+
 // Coinbase and epoch outputs (0x60–0x6F); layouts in schedule.go,
 // coinbase_store.go and epoch_store.go.
 const (
-	prefixSchedule    = 0x60 // netuid (2) → epoch schedule record
-	prefixPending     = 0x61 // netuid (2) → pending emission buckets
-	prefixEpochVector = 0x62 // netuid (2), vector id (1) → per-uid epoch output vector
-	prefixBonds       = 0x63 // netuid (2), uid (2) → sparse bond row
-	prefixSubnetFlow  = 0x64 // netuid (2) → the last block's emission figures
+	prefixSchedule      = 0x60 // netuid (2) → epoch schedule record
+	prefixPending       = 0x61 // netuid (2) → pending emission buckets
+	prefixEpochVector   = 0x62 // netuid (2), vector id (1) → per-uid epoch output vector
+	prefixBonds         = 0x63 // netuid (2), uid (2) → sparse bond row
+	prefixSubnetFlow    = 0x64 // netuid (2) → the last block's emission figures
+	prefixEmissionParam = 0x65 // param id (1) → u64, see emissionParamTable
 )
 
 // Globals (prefixGlobal).

@@ -31,9 +31,11 @@ type Schedule struct {
 	// EpochIndex counts the subnet's epochs (SubnetEpochIndex); commit–reveal
 	// counts its reveal periods in it.
 	EpochIndex uint64
-	// BlocksSinceLastStep counts the blocks since the last epoch that paid
-	// out (BlocksSinceLastStep).
-	BlocksSinceLastStep uint64
+	// StepBase is the block BlocksSinceLastStep counts from: the last
+	// epoch that paid out, or the registration. subtensor increments a
+	// counter every block; deriving it saves a state write per subnet per
+	// block.
+	StepBase tao.BlockHeight
 	// LastStepBlock is the block of the last emission distribution
 	// (LastMechansimStepBlock); the epoch resets bonds towards uids
 	// registered after it.
@@ -58,18 +60,18 @@ func (s *State) Schedule(n tao.NetUID) Schedule {
 	}
 	u := func(i int) uint64 { return binary.BigEndian.Uint64(b[8*i:]) }
 	return Schedule{
-		LastEpochBlock:      tao.BlockHeight(u(0)),
-		PendingEpochAt:      tao.BlockHeight(u(1)),
-		EpochIndex:          u(2),
-		BlocksSinceLastStep: u(3),
-		LastStepBlock:       tao.BlockHeight(u(4)),
+		LastEpochBlock: tao.BlockHeight(u(0)),
+		PendingEpochAt: tao.BlockHeight(u(1)),
+		EpochIndex:     u(2),
+		StepBase:       tao.BlockHeight(u(3)),
+		LastStepBlock:  tao.BlockHeight(u(4)),
 	}
 }
 
 func (s *State) setSchedule(n tao.NetUID, sc Schedule) {
 	b := make([]byte, 0, scheduleLen)
 	for _, v := range [...]uint64{uint64(sc.LastEpochBlock), uint64(sc.PendingEpochAt), sc.EpochIndex,
-		sc.BlocksSinceLastStep, uint64(sc.LastStepBlock)} {
+		uint64(sc.StepBase), uint64(sc.LastStepBlock)} {
 		b = binary.BigEndian.AppendUint64(b, v)
 	}
 	s.kv.Set(keyNet(prefixSchedule, n), b)
@@ -83,13 +85,13 @@ func (s *State) LastEpochBlock(n tao.NetUID) tao.BlockHeight { return s.Schedule
 
 // ShouldRunEpoch reports whether subnet n's epoch is due at height.
 func (s *State) ShouldRunEpoch(n tao.NetUID, height tao.BlockHeight) bool {
-	return s.Schedule(n).Due(s.subnetTempo(n), height)
+	return s.Schedule(n).Due(s.Hyperparams(n).Tempo, height)
 }
 
 // BlocksUntilNextEpoch returns how many blocks remain until subnet n's next
 // scheduled epoch at height (0 when it is due; math.MaxUint64 with tempo 0).
 func (s *State) BlocksUntilNextEpoch(n tao.NetUID, height tao.BlockHeight) uint64 {
-	return s.Schedule(n).BlocksUntil(s.subnetTempo(n), height)
+	return s.Schedule(n).BlocksUntil(s.Hyperparams(n).Tempo, height)
 }
 
 // Due is should_run_epoch: false with tempo 0; true once a deferred epoch's
@@ -101,11 +103,18 @@ func (sc Schedule) Due(tempo uint16, height tao.BlockHeight) bool {
 		return false
 	case sc.PendingEpochAt > 0 && height >= sc.PendingEpochAt:
 		return true
-	case sc.BlocksSinceLastStep > MaxTempo:
+	case sc.BlocksSinceLastStep(height) > MaxTempo:
 		return true
 	}
 	return uint64(height) >= uint64(sc.LastEpochBlock) &&
 		uint64(height)-uint64(sc.LastEpochBlock) >= uint64(tempo)
+}
+
+// BlocksSinceLastStep is subtensor's BlocksSinceLastStep as the coinbase of
+// block height sees it: the blocks since the last epoch that paid out (or
+// since registration).
+func (sc Schedule) BlocksSinceLastStep(height tao.BlockHeight) uint64 {
+	return uint64(height) - min(uint64(sc.StepBase), uint64(height))
 }
 
 // BlocksUntil is blocks_until_next_auto_epoch: LastEpochBlock + tempo −
@@ -143,11 +152,11 @@ func LegacyBlocksUntilNextEpoch(n tao.NetUID, tempo uint16, height tao.BlockHeig
 // tempo), so subnets sharing a tempo do not all fall due in one block.
 func (s *State) initSubnetSchedule(n tao.NetUID, b Block) {
 	var offset uint64
-	if tempo := s.subnetTempo(n); tempo > 0 {
+	if tempo := s.Hyperparams(n).Tempo; tempo > 0 {
 		offset = uint64(n) % uint64(tempo)
 	}
 	last := uint64(b.Height) - min(offset, uint64(b.Height))
-	s.setSchedule(n, Schedule{LastEpochBlock: tao.BlockHeight(last)})
+	s.setSchedule(n, Schedule{LastEpochBlock: tao.BlockHeight(last), StepBase: b.Height})
 }
 
 // resetEpochSchedule restarts subnet n's tempo at block b (LastEpochBlock

@@ -79,14 +79,14 @@ func TestSchedule_Due(t *testing.T) {
 		height tao.BlockHeight
 		want   bool
 	}{
-		{"tempo 0 never runs", Schedule{PendingEpochAt: 5, BlocksSinceLastStep: MaxTempo + 1}, 0, 100, false},
+		{"tempo 0 never runs", Schedule{PendingEpochAt: 5}, 0, MaxTempo + 100, false},
 		{"one block short", Schedule{LastEpochBlock: 100}, 10, 109, false},
 		{"tempo reached", Schedule{LastEpochBlock: 100}, 10, 110, true},
 		{"tempo passed", Schedule{LastEpochBlock: 100}, 10, 500, true},
 		{"deferred epoch pending", Schedule{LastEpochBlock: 100, PendingEpochAt: 105}, 10, 105, true},
 		{"deferred epoch not yet", Schedule{LastEpochBlock: 100, PendingEpochAt: 106}, 10, 105, false},
-		{"max tempo exceeded", Schedule{LastEpochBlock: 100, BlocksSinceLastStep: MaxTempo + 1}, 1000, 101, true},
-		{"max tempo reached only", Schedule{LastEpochBlock: 100, BlocksSinceLastStep: MaxTempo}, 1000, 101, false},
+		{"max tempo exceeded", Schedule{LastEpochBlock: MaxTempo + 100, StepBase: 99}, 1000, MaxTempo + 100, true},
+		{"max tempo reached only", Schedule{LastEpochBlock: MaxTempo + 100, StepBase: 100}, 1000, MaxTempo + 100, false},
 		{"last epoch in the future", Schedule{LastEpochBlock: 100}, 10, 50, false},
 	}
 	for _, c := range cases {
@@ -104,7 +104,7 @@ func TestSchedule_BlocksUntilSaturates(t *testing.T) {
 // tempo), saturating at block 0, so subnets fall due in different blocks.
 func TestInitSubnetSchedule_Staggers(t *testing.T) {
 	s := NewState(store.OpenMemory())
-	tempo := uint64(s.subnetTempo(1))
+	tempo := uint64(s.Hyperparams(1).Tempo)
 	for _, c := range []struct {
 		n      tao.NetUID
 		height tao.BlockHeight
@@ -117,7 +117,7 @@ func TestInitSubnetSchedule_Staggers(t *testing.T) {
 		{7, 3, 0},
 	} {
 		s.initSubnetSchedule(c.n, Block{Height: c.height})
-		require.Equal(t, Schedule{LastEpochBlock: c.want}, s.Schedule(c.n), "netuid %d at %d", c.n, c.height)
+		require.Equal(t, Schedule{LastEpochBlock: c.want, StepBase: c.height}, s.Schedule(c.n), "netuid %d at %d", c.n, c.height)
 		require.Equal(t, c.want, s.LastEpochBlock(c.n))
 		require.Equal(t, uint64(c.want)+tempo-uint64(c.height), s.BlocksUntilNextEpoch(c.n, c.height))
 		require.False(t, s.ShouldRunEpoch(c.n, c.height))
@@ -128,7 +128,7 @@ func TestInitSubnetSchedule_Staggers(t *testing.T) {
 func TestSchedule_RoundTrip(t *testing.T) {
 	s := NewState(store.OpenMemory())
 	require.Equal(t, Schedule{}, s.Schedule(3), "absent record")
-	sc := Schedule{LastEpochBlock: 1, PendingEpochAt: 2, EpochIndex: 3, BlocksSinceLastStep: 4, LastStepBlock: 5}
+	sc := Schedule{LastEpochBlock: 1, PendingEpochAt: 2, EpochIndex: 3, StepBase: 4, LastStepBlock: 5}
 	s.setSchedule(3, sc)
 	require.Equal(t, sc, s.Schedule(3))
 	require.Equal(t, uint64(3), s.EpochIndex(3))
