@@ -58,6 +58,8 @@ func txStatus(code uint32) int {
 		return http.StatusOK
 	case code == tx.ErrTooLarge.Code:
 		return http.StatusRequestEntityTooLarge
+	case code == tx.ErrNotReady.Code:
+		return http.StatusServiceUnavailable
 	case code == tx.ErrNonceTooLow.Code, code == tx.ErrNonceTooHigh.Code:
 		return http.StatusConflict
 	case code == tx.ErrFeeUnaffordable.Code, code == tx.ErrBadOrigin.Code, code >= 100:

@@ -185,6 +185,7 @@ func TestSubmitTx_Outcomes(t *testing.T) {
 		{"accepted", apitest.AcceptAll, 202, 0},
 		{"bad signature", rejectWith(tx.ErrSignature), 400, tx.ErrSignature.Code},
 		{"malformed", rejectWith(tx.ErrDecode), 400, tx.ErrDecode.Code},
+		{"no state yet", rejectWith(tx.ErrNotReady), 503, tx.ErrNotReady.Code},
 		{"nonce reused", rejectWith(tx.ErrNonceTooLow), 409, tx.ErrNonceTooLow.Code},
 		{"nonce gap", rejectWith(tx.ErrNonceTooHigh), 409, tx.ErrNonceTooHigh.Code},
 		{"fee unaffordable", rejectWith(tx.ErrFeeUnaffordable), 422, tx.ErrFeeUnaffordable.Code},

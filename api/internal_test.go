@@ -1,6 +1,8 @@
 package api
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -42,4 +44,19 @@ func FuzzParseTxBody(f *testing.F) {
 			t.Fatal("accepted an empty transaction")
 		}
 	})
+}
+
+// TestRoutesDocumented keeps docs/openapi.yaml and docs/api.md true to
+// routes.go.
+func TestRoutesDocumented(t *testing.T) {
+	spec, err := os.ReadFile("../docs/openapi.yaml")
+	require.NoError(t, err)
+	prose, err := os.ReadFile("../docs/api.md")
+	require.NoError(t, err)
+	s := New(Config{}, nil, nil)
+	for _, r := range s.routes() {
+		require.Contains(t, string(spec), "\n  "+r.path+":\n", "openapi.yaml lacks %s", r.path)
+		require.Contains(t, string(spec), "\n    "+strings.ToLower(r.method)+":", "openapi.yaml lacks %s", r.method)
+		require.Contains(t, string(prose), "`"+r.method+" "+r.path+"`", "api.md lacks %s %s", r.method, r.path)
+	}
 }
