@@ -12,10 +12,13 @@
 //
 // Requests are signed as a Python or Go dendrite signs them, one dendrite
 // instance (hotkey and uuid) per connection so that nonces arrive in order.
-// With -presign (the default) the signatures are made before the
-// measurement, as a load generator prepares its requests, so the figures
-// are the axon's; -presign=false signs each request on the fly through
-// package dendrite instead.
+// With -client raw (the default) the signatures are made before the
+// measurement and each request is the bytes a dendrite sends, written from
+// a template on a kept-alive connection, so that the generator takes little
+// of the CPU it shares with the axon and the figures are the axon's. With
+// -client dendrite each request goes through package dendrite, signed on
+// the fly: the figures are then those of a Go validator and miner sharing
+// the machine.
 package main
 
 import (
@@ -34,6 +37,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,11 +70,13 @@ type options struct {
 	warmup     time.Duration
 	conns      int
 	hotkeys    int
-	presign    bool
+	client     string
+	expect     int
 	workers    int
 	rate       float64
 	jsonOut    bool
 	maxPresign int
+	cpuProfile string
 }
 
 func main() {
@@ -81,11 +87,13 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before the measurement starts")
 	flag.IntVar(&o.conns, "conns", 32, "concurrent connections (each a dendrite instance)")
 	flag.IntVar(&o.hotkeys, "hotkeys", 8, "distinct dendrite hotkeys, all registered with the axon")
-	flag.BoolVar(&o.presign, "presign", true, "sign requests before the measurement (else on the fly through package dendrite)")
+	flag.StringVar(&o.client, "client", "raw", "raw: presigned requests on kept-alive connections; dendrite: package dendrite, signing each request")
+	flag.IntVar(&o.expect, "expect", 20_000, "requests per second to presign for (raw client)")
 	flag.IntVar(&o.workers, "workers", 0, "axon handler workers (0: the axon's default)")
 	flag.Float64Var(&o.rate, "rate", -1, "axon per-hotkey rate limit per second (negative: off)")
 	flag.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
-	flag.IntVar(&o.maxPresign, "max-presign", 400_000, "requests to presign at most (memory bound)")
+	flag.IntVar(&o.maxPresign, "max-presign", 1_000_000, "requests to presign at most (memory bound)")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the axon's CPU profile to this file")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "axon-load:", err)
@@ -94,8 +102,11 @@ func main() {
 }
 
 func run(o options) error {
-	if o.conns < 1 || o.hotkeys < 1 || o.duration <= 0 {
-		return errors.New("-conns, -hotkeys and -duration must be positive")
+	if o.conns < 1 || o.hotkeys < 1 || o.duration <= 0 || o.expect < 1 {
+		return errors.New("-conns, -hotkeys, -duration and -expect must be positive")
+	}
+	if o.client != "raw" && o.client != "dendrite" {
+		return fmt.Errorf("-client %q: want raw or dendrite", o.client)
 	}
 	hotkeys, err := loadHotkeys(o.hotkeys)
 	if err != nil {
@@ -183,6 +194,17 @@ func serve(o options, server *keys.Pair, hotkeys []*keys.Pair) error {
 	if err != nil {
 		return err
 	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	fmt.Println("listening", ln.Addr())
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
@@ -198,7 +220,7 @@ func startChild(o options) (*exec.Cmd, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	cmd := exec.Command(self, "-serve", "-hotkeys", strconv.Itoa(o.hotkeys),
+	cmd := exec.Command(self, "-serve", "-hotkeys", strconv.Itoa(o.hotkeys), "-cpuprofile", o.cpuProfile,
 		"-workers", strconv.Itoa(o.workers), "-rate", strconv.FormatFloat(o.rate, 'g', -1, 64))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
@@ -223,10 +245,19 @@ func startChild(o options) (*exec.Cmd, string, error) {
 type worker struct {
 	pair  *keys.Pair
 	uuid  string
-	sigs  []presigned
-	next  int
 	lat   []time.Duration
 	codes map[int]int
+
+	// Raw client: presigned (nonce, signature) pairs and the request
+	// template they are written into.
+	sigs     []presigned
+	next     int
+	template []byte
+	nonceAt  []int // offsets of the 19-digit nonce in template
+	sigAt    []int // offsets of the 130-character signature in template
+	buf      []byte
+	conn     net.Conn
+	br       *bufio.Reader
 }
 
 type presigned struct {
@@ -234,18 +265,20 @@ type presigned struct {
 	sig   string
 }
 
-// presign signs n requests for w in nonce order.
-func (w *worker) presign(n int, axonHotkey string, base int64) {
-	w.sigs = make([]presigned, n)
-	for i := range w.sigs {
-		d := w.dummy(i, axonHotkey, base+int64(i))
-		synapse.SignRequest(w.pair, &d.Base)
-		w.sigs[i] = presigned{nonce: d.Dendrite.Nonce, sig: d.Dendrite.Signature}
-	}
-}
+// The template's placeholders: every nonce of this era has 19 digits and
+// every signature header value 130 characters, so real values overwrite
+// them in place.
+const (
+	nonceHolder = "1234567890123456789"
+	nonceDigits = len(nonceHolder)
+)
 
-func (w *worker) dummy(i int, axonHotkey string, nonce int64) *Dummy {
-	d := &Dummy{DummyInput: i}
+var sigHolder = "0x" + strings.Repeat("ab", 64)
+
+// dummy returns the worker's request synapse. All of a worker's requests
+// carry the same input, so only the nonce and signature differ.
+func (w *worker) dummy(axonHotkey string, nonce int64) *Dummy {
+	d := &Dummy{DummyInput: 7}
 	d.Name, d.Timeout = "Dummy", 12
 	d.Dendrite = synapse.TerminalInfo{IP: "127.0.0.1", Version: synapse.VersionInt, Nonce: nonce, UUID: w.uuid, Hotkey: w.pair.SS58()}
 	d.Axon = synapse.TerminalInfo{IP: "127.0.0.1", Port: 8091, Hotkey: axonHotkey}
@@ -253,20 +286,133 @@ func (w *worker) dummy(i int, axonHotkey string, nonce int64) *Dummy {
 	return d
 }
 
+// presign signs n requests for w in nonce order and builds the raw request
+// template: exactly the bytes a dendrite sends, with placeholders.
+func (w *worker) presign(n int, addr, axonHotkey string, base int64) error {
+	w.sigs = make([]presigned, n)
+	for i := range w.sigs {
+		d := w.dummy(axonHotkey, base+int64(i))
+		synapse.SignRequest(w.pair, &d.Base)
+		w.sigs[i] = presigned{nonce: d.Dendrite.Nonce, sig: d.Dendrite.Signature}
+		if len(strconv.FormatInt(d.Dendrite.Nonce, 10)) != nonceDigits || len(d.Dendrite.Signature) != len(sigHolder) {
+			return errors.New("nonce or signature of unexpected width")
+		}
+	}
+	d := w.dummy(axonHotkey, 0)
+	d.Dendrite.Nonce, _ = strconv.ParseInt(nonceHolder, 10, 64)
+	d.Dendrite.Signature = sigHolder
+	body, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	h := http.Header{}
+	synapse.WriteHeaders(h, d)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "POST /Dummy HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n", addr, len(body))
+	for k, vs := range h {
+		for _, v := range vs {
+			fmt.Fprintf(&b, "%s: %s\r\n", k, v)
+		}
+	}
+	b.WriteString("\r\n")
+	b.Write(body)
+	w.template = b.Bytes()
+	w.nonceAt, w.sigAt = offsets(w.template, nonceHolder), offsets(w.template, sigHolder)
+	if len(w.nonceAt) != 2 || len(w.sigAt) != 2 {
+		return fmt.Errorf("template has %d nonces and %d signatures, want 2 of each", len(w.nonceAt), len(w.sigAt))
+	}
+	w.buf = make([]byte, len(w.template))
+	return nil
+}
+
+func offsets(b []byte, s string) []int {
+	var at []int
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte(s))
+		if j < 0 {
+			return at
+		}
+		at = append(at, i+j)
+		i += j + len(s)
+	}
+}
+
+// sendRaw sends the worker's next presigned request on its kept-alive
+// connection and reads the answer; it returns the status (0 on error).
+func (w *worker) sendRaw(addr string) int {
+	if w.conn == nil {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			return 0
+		}
+		w.conn, w.br = c, bufio.NewReaderSize(c, 16<<10)
+	}
+	ps := w.sigs[w.next]
+	w.next++
+	copy(w.buf, w.template)
+	var digits [nonceDigits]byte
+	strconv.AppendInt(digits[:0], ps.nonce, 10)
+	for _, at := range w.nonceAt {
+		copy(w.buf[at:], digits[:])
+	}
+	for _, at := range w.sigAt {
+		copy(w.buf[at:], ps.sig)
+	}
+	code, err := w.roundTrip()
+	if err != nil {
+		w.conn.Close()
+		w.conn = nil
+		return 0
+	}
+	return code
+}
+
+// roundTrip writes buf and reads one HTTP/1.1 answer, discarding its body.
+func (w *worker) roundTrip() (int, error) {
+	if _, err := w.conn.Write(w.buf); err != nil {
+		return 0, err
+	}
+	line, err := w.br.ReadSlice('\n')
+	if err != nil || len(line) < 12 {
+		return 0, fmt.Errorf("bad status line %q: %v", line, err)
+	}
+	code, err := strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return 0, err
+	}
+	length := -1
+	for {
+		line, err = w.br.ReadSlice('\n')
+		if err != nil {
+			return 0, err
+		}
+		if len(line) <= 2 {
+			break
+		}
+		if k, v, ok := bytes.Cut(line, []byte(":")); ok && bytes.EqualFold(k, []byte("Content-Length")) {
+			length, _ = strconv.Atoi(string(bytes.TrimSpace(v)))
+		}
+	}
+	if length < 0 {
+		return 0, errors.New("answer without Content-Length")
+	}
+	_, err = w.br.Discard(length)
+	return code, err
+}
+
 type report struct {
-	Mode          string         `json:"mode"`
-	GOMAXPROCS    int            `json:"gomaxprocs"`
-	Conns         int            `json:"conns"`
-	Duration      float64        `json:"duration_s"`
-	Requests      int            `json:"requests"`
-	Codes         map[string]int `json:"codes"`
-	PerSecond     float64        `json:"requests_per_s"`
-	P50, P90, P99 float64        `json:"-"`
-	Max           float64        `json:"-"`
-	Latency       map[string]any `json:"latency_ms"`
-	ServerCPU     float64        `json:"server_cpu_s"`
-	LoadCPU       float64        `json:"loadgen_cpu_s"`
-	Exhausted     bool           `json:"presigned_pool_exhausted"`
+	Mode       string             `json:"mode"`
+	Client     string             `json:"client"`
+	GOMAXPROCS int                `json:"gomaxprocs"`
+	Conns      int                `json:"conns"`
+	Duration   float64            `json:"duration_s"`
+	Requests   int                `json:"requests"`
+	Codes      map[string]int     `json:"codes"`
+	PerSecond  float64            `json:"requests_per_s"`
+	LatencyMS  map[string]float64 `json:"latency_ms"`
+	ServerCPU  float64            `json:"server_cpu_s"`
+	LoadCPU    float64            `json:"loadgen_cpu_s"`
+	Exhausted  bool               `json:"presigned_pool_exhausted"`
 }
 
 func load(o options, addr string, axonKey tao.AccountID, hotkeys []*keys.Pair, serverCPU func() time.Duration) (*report, error) {
@@ -275,23 +421,25 @@ func load(o options, addr string, axonKey tao.AccountID, hotkeys []*keys.Pair, s
 		return nil, err
 	}
 	axonHotkey := axonKey.String()
-	total := o.warmup + o.duration
 	workers := make([]*worker, o.conns)
-	perWorker := min(o.maxPresign/o.conns, int(25_000*total.Seconds())/o.conns+1000)
-	base := time.Now().UnixNano()
-	var wg sync.WaitGroup
 	for i := range workers {
 		workers[i] = &worker{pair: hotkeys[i%len(hotkeys)], uuid: synapse.NewUUID(), codes: map[int]int{}}
 	}
-	if o.presign {
+	raw := o.client == "raw"
+	var wg sync.WaitGroup
+	if raw {
+		total := o.warmup + o.duration
+		perWorker := min(o.maxPresign, int(float64(o.expect)*total.Seconds()*1.3)+1000) / o.conns
 		fmt.Fprintf(os.Stderr, "presigning %d requests...\n", perWorker*o.conns)
+		base := time.Now().UnixNano()
 		jobs := make(chan *worker)
+		errs := make(chan error, o.conns)
 		for range runtime.GOMAXPROCS(0) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for w := range jobs {
-					w.presign(perWorker, axonHotkey, base)
+					errs <- w.presign(perWorker, addr, axonHotkey, base)
 				}
 			}()
 		}
@@ -300,23 +448,26 @@ func load(o options, addr string, axonKey tao.AccountID, hotkeys []*keys.Pair, s
 		}
 		close(jobs)
 		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
 
 	transport := &http.Transport{MaxConnsPerHost: o.conns, MaxIdleConnsPerHost: o.conns, MaxIdleConns: o.conns}
-	client := &http.Client{Transport: transport}
 	defer transport.CloseIdleConnections()
 	target := synapse.AxonInfo{IP: ap.Addr(), Port: ap.Port(), Hotkey: axonKey}
-	url := "http://" + addr + "/Dummy"
 
-	var measuring atomic.Bool
-	var exhausted atomic.Bool
+	var measuring, exhausted atomic.Bool
 	stop := make(chan struct{})
 	for _, w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var d *dendrite.Dendrite
-			if !o.presign {
+			if !raw {
 				d, _ = dendrite.New(w.pair, dendrite.Options{Transport: transport})
 			}
 			for i := 0; ; i++ {
@@ -327,12 +478,12 @@ func load(o options, addr string, axonKey tao.AccountID, hotkeys []*keys.Pair, s
 				}
 				start := time.Now()
 				var code int
-				if o.presign {
+				if raw {
 					if w.next >= len(w.sigs) {
 						exhausted.Store(true)
 						return
 					}
-					code = w.send(client, url, axonHotkey)
+					code = w.sendRaw(addr)
 				} else {
 					code = dendrite.Call(context.Background(), d, target, &Dummy{DummyInput: i}, 12*time.Second).StatusCode
 				}
@@ -353,11 +504,17 @@ func load(o options, addr string, axonKey tao.AccountID, hotkeys []*keys.Pair, s
 	cpu1, srv1 := cpuSelf(), serverCPU()
 	close(stop)
 	wg.Wait()
+	for _, w := range workers {
+		if w.conn != nil {
+			w.conn.Close()
+		}
+	}
 
-	rep := &report{Mode: "child process", GOMAXPROCS: runtime.GOMAXPROCS(0), Conns: o.conns, Duration: elapsed.Seconds(),
-		Codes: map[string]int{}, ServerCPU: (srv1 - srv0).Seconds(), LoadCPU: (cpu1 - cpu0).Seconds(), Exhausted: exhausted.Load()}
+	rep := &report{Mode: "axon in a child process", Client: o.client, GOMAXPROCS: runtime.GOMAXPROCS(0), Conns: o.conns,
+		Duration: elapsed.Seconds(), Codes: map[string]int{}, ServerCPU: (srv1 - srv0).Seconds(),
+		LoadCPU: (cpu1 - cpu0).Seconds(), Exhausted: exhausted.Load()}
 	if o.inProcess {
-		rep.Mode, rep.ServerCPU = "in process (load cpu includes the axon)", 0
+		rep.Mode = "axon in this process (generator cpu includes it)"
 	}
 	var lat []time.Duration
 	for _, w := range workers {
@@ -369,37 +526,15 @@ func load(o options, addr string, axonKey tao.AccountID, hotkeys []*keys.Pair, s
 	rep.Requests = len(lat)
 	rep.PerSecond = float64(rep.Codes["200"]) / elapsed.Seconds()
 	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
-	rep.P50, rep.P90, rep.P99 = pct(.50), pct(.90), pct(.99)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	rep.LatencyMS = map[string]float64{}
 	if len(lat) > 0 {
-		rep.Max = float64(lat[len(lat)-1].Microseconds()) / 1000
+		for name, p := range map[string]float64{"p50": .50, "p90": .90, "p99": .99, "p999": .999} {
+			rep.LatencyMS[name] = ms(lat[min(len(lat)-1, int(p*float64(len(lat))))])
+		}
+		rep.LatencyMS["max"] = ms(lat[len(lat)-1])
 	}
-	rep.Latency = map[string]any{"p50": rep.P50, "p90": rep.P90, "p99": rep.P99, "max": rep.Max}
 	return rep, nil
-}
-
-// send posts the worker's next presigned request.
-func (w *worker) send(client *http.Client, url, axonHotkey string) int {
-	ps := w.sigs[w.next]
-	d := w.dummy(w.next, axonHotkey, ps.nonce) // the input the signature covers
-	d.Dendrite.Signature = ps.sig
-	w.next++
-	body, _ := json.Marshal(d)
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	synapse.WriteHeaders(req.Header, d)
-	req.Header["Content-Type"] = []string{"application/json"}
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
 }
 
 func (r *report) print(asJSON bool) {
@@ -408,14 +543,15 @@ func (r *report) print(asJSON bool) {
 		fmt.Println(string(out))
 		return
 	}
-	fmt.Printf("axon-load: %s, GOMAXPROCS=%d, %d connections, %.1fs measured\n", r.Mode, r.GOMAXPROCS, r.Conns, r.Duration)
+	l := r.LatencyMS
+	fmt.Printf("axon-load: %s, %s client, GOMAXPROCS=%d, %d connections, %.1fs measured\n", r.Mode, r.Client, r.GOMAXPROCS, r.Conns, r.Duration)
 	fmt.Printf("  requests:   %d  %v\n", r.Requests, r.Codes)
 	fmt.Printf("  throughput: %.0f signed requests/s answered 200\n", r.PerSecond)
-	fmt.Printf("  latency:    p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n", r.P50, r.P90, r.P99, r.Max)
+	fmt.Printf("  latency:    p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms\n", l["p50"], l["p90"], l["p99"], l["p999"], l["max"])
 	fmt.Printf("  cpu:        axon %.2fs  load generator %.2fs  (per request: axon %.0f µs, generator %.0f µs)\n",
 		r.ServerCPU, r.LoadCPU, perReq(r.ServerCPU, r.Requests), perReq(r.LoadCPU, r.Requests))
 	if r.Exhausted {
-		fmt.Println("  note: the presigned pool ran out before the end; raise -max-presign")
+		fmt.Println("  note: the presigned requests ran out before the end; raise -expect")
 	}
 }
 
