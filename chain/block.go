@@ -24,6 +24,7 @@ type Block struct {
 //
 // Later areas add their steps here, in the spec's order.
 func BeginBlock(s *State, b Block) {
+	updateRegistrationPrices(s, b) // registration burns decay first (§2.1 step 1)
 	minted := s.mint(params.Treasury, emission.BlockEmission(s.TotalIssuance()), ReasonEmission)
 	s.setGlobalU64(globalBlockEmission, uint64(minted))
 }

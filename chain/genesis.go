@@ -35,6 +35,9 @@ type GenesisParams struct {
 	TxFee              tao.Rao `json:"tx_fee"`
 	// Sudo is the sudo account; omitted means none.
 	Sudo *tao.AccountID `json:"sudo,omitempty"`
+	// Network sets the subnet parameters; omitted means
+	// DefaultNetworkParams, omitted fields keep their defaults.
+	Network *NetworkParams `json:"network,omitempty"`
 }
 
 // GenesisAccount is an account funded at genesis.
@@ -76,6 +79,7 @@ func DevGenesis(chainID string) Genesis {
 		}
 		g.Accounts = append(g.Accounts, GenesisAccount{Address: id, Balance: DevBalance})
 	}
+	g.Params.Network = DevNetworkParams()
 	return g
 }
 
@@ -118,6 +122,9 @@ func (g Genesis) Validate() error {
 	}
 	if g.Params.Sudo != nil && g.Params.Sudo.IsZero() {
 		return fail("params.sudo is the zero account")
+	}
+	if msg := g.Params.Network.problem(); msg != "" {
+		return fail("params.network.%s", msg)
 	}
 	var sum tao.Rao
 	for i, a := range g.Accounts {
@@ -211,6 +218,7 @@ func InitGenesis(s *State, chainID string, genesisHash [32]byte, g Genesis) erro
 		p.Sudo = *g.Params.Sudo
 	}
 	s.setParams(p)
+	initSubnets(s, g.Params.Network)
 	var held tao.Rao
 	for _, a := range g.Accounts {
 		acct := s.Account(a.Address)

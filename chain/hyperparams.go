@@ -45,7 +45,6 @@ type Hyperparams struct {
 	RecycleOrBurn             bool         // owner-uid incentive: false burns it, true recycles it
 	OwnerCutEnabled           bool
 	EMAPriceHalvingBlocks     uint64 // moving-price half-life
-	FeeRate                   uint16 // swap fee, /65535
 }
 
 // MaxWeightsLimit is subtensor's MaxWeightsLimit, a constant whose check is
@@ -91,13 +90,11 @@ func DefaultHyperparams(tempo uint16) Hyperparams {
 		MinNonImmuneUids:          10,
 		OwnerCutEnabled:           true,
 		EMAPriceHalvingBlocks:     201_600,
-		FeeRate:                   33,
 	}
 }
 
 // rootHyperparams returns the root subnet's settings (§7.2, "Root subnet"):
-// tempo 100, 64 uids, 64 validators, no minimum weights, no commit–reveal,
-// no swap fee (its pool is stable).
+// tempo 100, 64 uids, 64 validators, no minimum weights, no commit–reveal.
 func rootHyperparams() Hyperparams {
 	h := DefaultHyperparams(100)
 	h.MaxAllowedUids = 64
@@ -105,7 +102,6 @@ func rootHyperparams() Hyperparams {
 	h.MaxAllowedValidators = 64
 	h.MinAllowedWeights = 0
 	h.CommitRevealEnabled = false
-	h.FeeRate = 0
 	return h
 }
 

@@ -1,6 +1,8 @@
 package chain
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 
@@ -51,6 +53,58 @@ func DefaultNetworkParams() NetworkParams {
 		AdminFreezeWindow:        10,
 		OwnerHyperparamRateLimit: 2,
 	}
+}
+
+// DevNetworkParams returns the parameters of development chains
+// (DevGenesis, localnet): subnets may be registered every block, new
+// subnets have a tempo of 20 blocks, and the freeze window before an epoch
+// is 2 blocks, so a walkthrough does not wait for hours.
+func DevNetworkParams() *NetworkParams {
+	p := DefaultNetworkParams()
+	p.NetworkRateLimit = 1
+	p.DefaultTempo = 20
+	p.AdminFreezeWindow = 2
+	return &p
+}
+
+// UnmarshalJSON decodes p strictly (unknown fields are errors) over
+// DefaultNetworkParams, so a genesis names only what it changes.
+func (p *NetworkParams) UnmarshalJSON(b []byte) error {
+	type plain NetworkParams
+	v := plain(DefaultNetworkParams())
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	*p = NetworkParams(v)
+	return nil
+}
+
+// problem names the first invalid field of a genesis' parameters (nil
+// means the defaults), or returns "".
+func (p *NetworkParams) problem() string {
+	switch {
+	case p == nil:
+		return ""
+	case p.DefaultTempo == 0:
+		return "default_tempo must be at least 1"
+	case p.SubnetLimit == 0:
+		return "subnet_limit must be at least 1"
+	}
+	return ""
+}
+
+// initSubnets writes the subnet parameters and the root subnet at genesis.
+// Root (netuid 0) has no owner and a stable pool; its stake is root stake.
+func initSubnets(s *State, p *NetworkParams) {
+	np := DefaultNetworkParams()
+	if p != nil {
+		np = *p
+	}
+	s.setNetworkParams(np)
+	s.setSubnet(tao.RootNetUID, SubnetInfo{})
+	s.setHyperparams(tao.RootNetUID, rootHyperparams())
 }
 
 // networkParamFields lists NetworkParams' fields in storage order: append,

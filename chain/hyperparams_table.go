@@ -98,7 +98,6 @@ var hyperparamTable = []hyperparam{
 	{name: "recycle_or_burn", field: func(h *Hyperparams) any { return &h.RecycleOrBurn }, max: 1, owner: true, unit: "bool"},
 	{name: "owner_cut_enabled", field: func(h *Hyperparams) any { return &h.OwnerCutEnabled }, max: 1, owner: true, unit: "bool"},
 	{name: "ema_price_halving_blocks", field: func(h *Hyperparams) any { return &h.EMAPriceHalvingBlocks }, min: 1, max: maxI64, unit: "blocks"},
-	{name: "fee_rate", field: func(h *Hyperparams) any { return &h.FeeRate }, max: 10_000, notRoot: true, unit: "u16"},
 }
 
 // lookupHyperparam finds a row by name or alias.

@@ -220,6 +220,7 @@ func (s *State) replaceNeuron(n tao.NetUID, uid tao.UID, hotkey tao.AccountID, b
 // registration at block b: weights, bonds, epoch outputs, and sets
 // LastUpdate to b. Every area with per-uid state adds its line here.
 func (s *State) resetNeuron(n tao.NetUID, uid tao.UID, b Block) {
+	s.resetEpochOutputs(n, uid)
 }
 
 // removeNeurons deletes every neuron of subnet n and its indexes (subnet

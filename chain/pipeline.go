@@ -129,6 +129,20 @@ func dispatch(s *State, b Block, signer tao.AccountID, call tx.Call) error {
 		return transferKeepAlive(s, b, signer, c)
 	case tx.TransferAll:
 		return transferAll(s, b, signer, c)
+	case tx.RegisterNetwork:
+		return registerNetwork(s, b, signer, c)
+	case tx.StartCall:
+		return startCall(s, b, signer, c)
+	case tx.SetSubnetIdentity:
+		return setSubnetIdentity(s, b, signer, c)
+	case tx.BurnedRegister:
+		return burnedRegister(s, b, signer, c)
+	case tx.ServeAxon:
+		return serveAxon(s, b, signer, c)
+	case tx.SetHyperparameter:
+		return setHyperparameter(s, b, signer, c)
+	case tx.SudoSetGlobal:
+		return sudoSetGlobal(s, b, signer, c)
 	default:
 		return fmt.Errorf("%w: %s", tx.ErrNotSupported, call.Kind())
 	}

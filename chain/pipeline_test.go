@@ -128,9 +128,9 @@ func TestPipeline_Rejections(t *testing.T) {
 		{"amount overflow", func(h *testutil.Harness) []byte {
 			return h.Sign(a, h.Body(0, tx.Transfer{Dest: b.Public(), Amount: ^tao.Rao(0)}))
 		}, tx.ErrAmountOverflow, "more than the total supply"},
-		{"unsupported call", func(h *testutil.Harness) []byte {
+		{"failing call", func(h *testutil.Harness) []byte {
 			return h.Sign(a, h.Body(0, tx.StartCall{NetUID: 1}))
-		}, tx.ErrNotSupported, "start_call"},
+		}, tx.ErrSubnetNotFound, "netuid 1"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
