@@ -94,14 +94,11 @@ func (a I32F32) CheckedAdd(b I32F32) (I32F32, bool) {
 
 // SaturatingAdd returns a+b clamped to [MIN, MAX].
 func (a I32F32) SaturatingAdd(b I32F32) I32F32 {
-	s, ok := a.CheckedAdd(b)
-	if ok {
-		return s
+	s := a.bits + b.bits
+	if (s > a.bits) != (b.bits > 0) && b.bits != 0 {
+		return saturated(b.bits < 0)
 	}
-	if b.bits < 0 {
-		return MinI32F32()
-	}
-	return MaxI32F32()
+	return I32F32{s}
 }
 
 // SaturatingSub returns a-b clamped to [MIN, MAX].
@@ -146,11 +143,14 @@ func (a I32F32) CheckedMul(b I32F32) (I32F32, bool) {
 	return I32F32{r}, !over
 }
 
-// SaturatingMul returns a*b (floor) clamped to [MIN, MAX].
+// SaturatingMul returns a*b (floor) clamped to [MIN, MAX]. It is written
+// without calls so that it inlines into the epoch's loops.
 func (a I32F32) SaturatingMul(b I32F32) I32F32 {
-	r, over := a.mul(b)
-	if over {
-		return saturated(a.bits^b.bits < 0)
+	hi, lo := bits.Mul64(uint64(a.bits), uint64(b.bits))
+	hi -= uint64(a.bits>>63)&uint64(b.bits) + uint64(b.bits>>63)&uint64(a.bits)
+	r := int64(hi<<32 | lo>>32)
+	if int64(hi)>>31 != r>>63 { // overflow: MAX, or MIN (= ^MAX) when the signs differ
+		r = (1<<63 - 1) ^ (a.bits^b.bits)>>63
 	}
 	return I32F32{r}
 }
@@ -241,7 +241,13 @@ func (a I32F32) ToU16() uint16 {
 // ToU16Proportion returns floor(a * 65535) clamped to [0, 65535], the u16
 // encoding of a proportion (subtensor's fixed_proportion_to_u16).
 func (a I32F32) ToU16Proportion() uint16 {
-	return a.SaturatingMul(I32F32FromInt(0xffff)).ToU16()
+	switch {
+	case a.bits <= 0:
+		return 0
+	case a.bits >= 1<<32+1: // above 1, floor(a*65535) > 65535 (and saturation clamps too)
+		return 0xffff
+	}
+	return uint16(uint64(a.bits) * 0xffff >> 32)
 }
 
 // I32F32FromU16Proportion returns x / 65535 truncated, the value of

@@ -298,3 +298,19 @@ func fromF32(t *testing.T, v float32) I32F32 {
 	t.Helper()
 	return mustI32(t, new(big.Float).SetFloat64(float64(v)).Text('f', 200))
 }
+
+func TestI32F32_ToU16ProportionMatchesDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	check := func(a I32F32) {
+		if got, want := a.ToU16Proportion(), a.SaturatingMul(I32F32FromInt(0xffff)).ToU16(); got != want {
+			t.Fatalf("ToU16Proportion(%v) = %d, want %d", a, got, want)
+		}
+	}
+	for _, b := range []int64{0, 1, -1, 1 << 32, 1<<32 + 1, 1<<32 - 1, 1<<63 - 1, -1 << 63} {
+		check(I32F32{b})
+	}
+	for range iterations() * 5 {
+		check(I32F32{int64(randRaw(r, fmtI32F32).lo)})
+		check(I32F32{r.Int64N(1<<32 + 2)})
+	}
+}
