@@ -9,8 +9,11 @@ import (
 
 // CheckInvariants verifies the supply accounting of s:
 //
-//   - TotalIssuance equals the sum of all free balances (later: plus pool
-//     reserves and locked TAO);
+//   - TotalIssuance equals the sum of all free balances plus the pools' TAO
+//     reserves (root included);
+//   - the pools and stakes are consistent (checkStakingInvariants): each
+//     subnet's AlphaOut is exactly what is staked, pending or held by the
+//     protocol;
 //   - TotalIssuance equals the genesis supply plus everything minted minus
 //     everything recycled;
 //   - TotalIssuance does not exceed the total supply;
@@ -42,8 +45,12 @@ func CheckInvariants(s *State) error {
 			return fmt.Errorf("chain: invariant: balances overflow")
 		}
 	}
-	if sum != issuance {
-		return fmt.Errorf("chain: invariant: balances sum to %d rao, total issuance is %d", sum, issuance)
+	poolTAO, err := checkStakingInvariants(s)
+	if err != nil {
+		return err
+	}
+	if total, ok := sum.AddChecked(poolTAO); !ok || total != issuance {
+		return fmt.Errorf("chain: invariant: balances sum to %d rao and pool reserves to %d rao, total issuance is %d", sum, poolTAO, issuance)
 	}
 	return nil
 }

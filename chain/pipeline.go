@@ -143,6 +143,24 @@ func dispatch(s *State, b Block, signer tao.AccountID, call tx.Call) error {
 		return setHyperparameter(s, b, signer, c)
 	case tx.SudoSetGlobal:
 		return sudoSetGlobal(s, b, signer, c)
+	case tx.AddStake:
+		return addStake(s, b, signer, c)
+	case tx.RemoveStake:
+		return removeStake(s, b, signer, c)
+	case tx.UnstakeAll:
+		return unstakeAll(s, b, signer, c)
+	case tx.MoveStake:
+		return moveStake(s, b, signer, c)
+	case tx.TransferStake:
+		return transferStake(s, b, signer, c)
+	case tx.SwapStake:
+		return swapStake(s, b, signer, c)
+	case tx.IncreaseTake:
+		return increaseTake(s, b, signer, c)
+	case tx.DecreaseTake:
+		return decreaseTake(s, b, signer, c)
+	case tx.AssociateHotkey:
+		return associateHotkey(s, b, signer, c)
 	default:
 		return fmt.Errorf("%w: %s", tx.ErrNotSupported, call.Kind())
 	}

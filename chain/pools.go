@@ -106,6 +106,24 @@ func (s *State) initPool(n tao.NetUID, taoReserve, alphaIn tao.Rao) {
 	s.emit(EventPoolCreated, netuidAttr(n), amountAttr("tao", taoReserve), amountAttr("alpha_in", alphaIn))
 }
 
+// setPoolFeeRate sets subnet n's swap fee rate (the swap pallet's
+// set_fee_rate, root only: callers check the origin). The root pool is
+// always fee-free.
+func (s *State) setPoolFeeRate(n tao.NetUID, rate uint16) error {
+	switch {
+	case n == tao.RootNetUID:
+		return fmt.Errorf("%w: the root pool swaps 1:1 without a fee", tx.ErrRootSubnet)
+	case rate > swap.MaxFeeRate:
+		return fmt.Errorf("%w: fee rate %d is above the maximum of %d (65535ths)", tx.ErrHyperparameterBounds, rate, swap.MaxFeeRate)
+	case !s.hasPool(n):
+		return fmt.Errorf("%w: netuid %d", tx.ErrSubnetNotFound, n)
+	}
+	p := s.Pool(n)
+	p.FeeRate = rate
+	s.setPool(n, p)
+	return nil
+}
+
 // buyAlpha swaps taoAmount TAO for alpha on subnet n (swap_tao_for_alpha)
 // and books it: the pool's TAO reserve gains In, Out alpha moves from
 // AlphaIn to AlphaOut, the volume grows, and the TAO fee is recycled (swap

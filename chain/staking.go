@@ -19,7 +19,12 @@ const (
 	EventPoolCreated  = "pool_created"  // netuid, tao, alpha_in: a subnet's pool was seeded
 	EventStakeAdded   = "stake_added"   // coldkey, hotkey, netuid, tao, alpha, price, fee
 	EventStakeRemoved = "stake_removed" // coldkey, hotkey, netuid, tao, alpha, price, fee
-	EventStakeMoved   = "stake_moved"   // coldkey, hotkey, netuid, dest_coldkey, dest_hotkey, dest_netuid, alpha, dest_alpha, tao, fee
+	// A move, transfer or swap emits stake_removed on its origin and
+	// stake_added on its destination.
+
+	EventTakeIncreased    = "take_increased"    // coldkey, hotkey, take (65535ths)
+	EventTakeDecreased    = "take_decreased"    // coldkey, hotkey, take (65535ths)
+	EventHotkeyAssociated = "hotkey_associated" // coldkey, hotkey
 )
 
 // Key layout (keys.go): the share pool of (hotkey, netuid) is a direct
@@ -224,6 +229,21 @@ func (s *State) StakesOf(coldkey tao.AccountID) []Stake {
 	it.Close()
 	for i := range out {
 		out[i].Alpha = s.StakeOf(coldkey, out[i].Hotkey, out[i].NetUID)
+	}
+	return out
+}
+
+// stakesOn returns coldkey's stakes on hotkey, by netuid.
+func (s *State) stakesOn(coldkey, hotkey tao.AccountID) []Stake {
+	prefix := append(append([]byte{prefixStake}, coldkey[:]...), hotkey[:]...)
+	var out []Stake
+	it := s.kv.Iterator(prefix, store.PrefixEnd(prefix))
+	for ; it.Valid(); it.Next() {
+		out = append(out, Stake{Coldkey: coldkey, Hotkey: hotkey, NetUID: tao.NetUID(binary.BigEndian.Uint16(it.Key()[65:]))})
+	}
+	it.Close()
+	for i := range out {
+		out[i].Alpha = s.StakeOf(coldkey, hotkey, out[i].NetUID)
 	}
 	return out
 }

@@ -59,3 +59,16 @@ func TestStake_AddRemoveDistribute(t *testing.T) {
 
 	require.ErrorIs(t, s.distributeToHotkey(acct(9), 1, 5), tx.ErrNoStake)
 }
+
+// TestPool_FeeRate: root sets a subnet's fee rate up to MaxFeeRate; the
+// root pool has none.
+func TestPool_FeeRate(t *testing.T) {
+	s := newTestState(t)
+	s.initPool(1, tao.RaoPerTAO, tao.RaoPerTAO)
+	require.Equal(t, swap.DefaultFeeRate, s.Pool(1).FeeRate)
+	require.NoError(t, s.setPoolFeeRate(1, swap.MaxFeeRate))
+	require.Equal(t, swap.MaxFeeRate, s.Pool(1).FeeRate)
+	require.ErrorIs(t, s.setPoolFeeRate(1, swap.MaxFeeRate+1), tx.ErrHyperparameterBounds)
+	require.ErrorIs(t, s.setPoolFeeRate(tao.RootNetUID, 1), tx.ErrRootSubnet)
+	require.ErrorIs(t, s.setPoolFeeRate(2, 1), tx.ErrSubnetNotFound)
+}

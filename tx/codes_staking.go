@@ -2,7 +2,8 @@ package tx
 
 // Staking and pool errors (300–399): stake calls, swaps, takes and hotkey
 // association. Messages name the rule; the chain wraps them with the
-// figures and the next step.
+// figures and the next step. Retired before release: 309 and 311, which
+// duplicated ErrNotStarted (223) and ErrHotkeyInUse (202).
 var (
 	ErrStakeTooLow           = register(300, Failed, "amount below the minimum stake")
 	ErrNotEnoughStake        = register(301, Failed, "not enough stake to withdraw")
@@ -13,9 +14,7 @@ var (
 	ErrSwapTooLarge          = register(306, Failed, "amount exceeds 1000 times the pool's reserve")
 	ErrSameStake             = register(307, Failed, "stake would move to where it already is")
 	ErrTransferDisallowed    = register(308, Failed, "stake transfers are disabled on this subnet")
-	ErrSubtokenDisabled      = register(309, Failed, "subnet has not started: staking opens with start_call")
 	ErrNotHotkeyOwner        = register(310, Failed, "signer does not own the hotkey")
-	ErrHotkeyOwned           = register(311, Failed, "hotkey is already associated with a coldkey")
 	ErrTakeOutOfRange        = register(312, Failed, "take outside the delegate take bounds")
 	ErrTakeNotLower          = register(313, Failed, "decrease_take must lower the take")
 	ErrTakeNotHigher         = register(314, Failed, "increase_take must raise the take")

@@ -1,0 +1,422 @@
+package chain
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gotensor/gotensor/tao"
+	"github.com/gotensor/gotensor/tx"
+)
+
+// The pool of subtensor's test_swap_basic (subtensor-vectors.json): 1 TAO
+// against 4 alpha, price 0.25, FeeRate 33.
+const (
+	vecTAO   tao.Rao = 1_000_000_000
+	vecAlpha tao.Rao = 4_000_000_000
+)
+
+// TestAddStake_SwapVectors stakes the test_swap_basic buy orders that meet
+// the minimum stake through add_stake and follows every rao: the signer
+// pays amount + tx fee, the pool's reserve gains the net input, the swap
+// fee is recycled, and the stake is exactly the vector's alpha.
+func TestAddStake_SwapVectors(t *testing.T) {
+	for _, v := range []struct{ amount, fee, in, out tao.Rao }{
+		{1_000_000_000, 503_547, 999_496_453, 1_999_496_326},
+		{10_000_000_000, 5_035_477, 9_994_964_523, 3_636_197_098},
+	} {
+		t.Run(v.amount.String(), func(t *testing.T) {
+			e := newStakeEnv(t)
+			e.subnet(1, vecTAO, vecAlpha)
+			cold, hot := acct(1), acct(11)
+			e.hotkey(cold, hot)
+			free, issuance := e.s.Account(cold).Free, e.s.TotalIssuance()
+
+			res := e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: v.amount})
+
+			require.Equal(t, free-v.amount-res.Fee, e.s.Account(cold).Free)
+			require.Equal(t, v.out, e.s.StakeOf(cold, hot, 1))
+			require.Equal(t, v.out, e.s.HotkeyAlpha(hot, 1))
+			p := e.s.Pool(1)
+			require.Equal(t, vecTAO+v.in, p.TAO)
+			require.Equal(t, vecAlpha-v.out, p.AlphaIn)
+			require.Equal(t, v.out, p.AlphaOut)
+			require.Equal(t, v.amount, p.Volume)
+			require.Equal(t, issuance-v.fee-res.Fee, e.s.TotalIssuance(), "the swap fee is recycled")
+
+			ev := event(t, res, EventStakeAdded)
+			require.Equal(t, map[string]string{
+				"coldkey": cold.String(), "hotkey": hot.String(), "netuid": "1",
+				"tao":   strconv.FormatUint(uint64(v.amount), 10),
+				"alpha": strconv.FormatUint(uint64(v.out), 10), "fee": strconv.FormatUint(uint64(v.fee), 10),
+				"price": strconv.FormatUint(uint64(priceRao(p.Price())), 10),
+			}, ev)
+		})
+	}
+}
+
+// TestRemoveStake_SwapVector sells the test_swap_basic 123,456-alpha order
+// through remove_stake: the whole stake goes, so the minimum stake does
+// not apply, and the alpha fee is recycled out of AlphaOut.
+func TestRemoveStake_SwapVector(t *testing.T) {
+	e := newStakeEnv(t)
+	e.subnet(1, vecTAO, vecAlpha)
+	cold, hot := acct(2), acct(12)
+	e.hotkey(cold, hot)
+	e.giveAlpha(cold, hot, 1, 123_456)
+	free := e.s.Account(cold).Free
+
+	res := e.ok(cold, tx.RemoveStake{Hotkey: hot, NetUID: 1, AmountAlpha: 123_456})
+
+	require.Equal(t, free-res.Fee+30_847, e.s.Account(cold).Free)
+	require.Zero(t, e.s.StakeOf(cold, hot, 1))
+	p := e.s.Pool(1)
+	require.Equal(t, vecTAO-30_847, p.TAO)
+	require.Equal(t, vecAlpha+123_394, p.AlphaIn)
+	require.Zero(t, p.AlphaOut, "the 62-alpha fee is recycled")
+	ev := event(t, res, EventStakeRemoved)
+	require.Equal(t, "30847", ev["tao"])
+	require.Equal(t, "123456", ev["alpha"])
+	require.Equal(t, "62", ev["fee"])
+}
+
+// giveAlpha stakes alpha to (cold, hot) on n as emission would: AlphaOut
+// grows by the same amount.
+func (e *stakeEnv) giveAlpha(cold, hot tao.AccountID, n tao.NetUID, alpha tao.Rao) {
+	e.t.Helper()
+	require.NoError(e.t, e.s.addStakeAlpha(cold, hot, n, alpha))
+	p := e.s.Pool(n)
+	p.AlphaOut += alpha
+	e.s.setPool(n, p)
+	require.NoError(e.t, CheckInvariants(e.s))
+}
+
+// TestStakeCalls_Errors: every rule of the stake calls fails with its
+// code and a message naming the rule, and changes nothing but the nonce
+// and the fee.
+func TestStakeCalls_Errors(t *testing.T) {
+	cold, hot, other, stranger := acct(1), acct(11), acct(2), acct(20)
+	setup := func(t *testing.T) *stakeEnv {
+		e := newStakeEnv(t)
+		e.subnet(1, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
+		e.subnet(2, 1000*tao.RaoPerTAO, 4000*tao.RaoPerTAO)
+		e.hotkey(cold, hot)
+		e.hotkey(other, acct(12))
+		e.s.setSubnet(3, SubnetInfo{Owner: acct(9), Dynamic: true}) // registered, not started
+		e.subnet(4, tao.RaoPerTAO, tao.RaoPerTAO)
+		e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: 10 * tao.RaoPerTAO})
+		return e
+	}
+	stake := func(e *stakeEnv) tao.Rao { return e.s.StakeOf(cold, hot, 1) }
+	minAdd := tao.Rao(2_000_000 + 1007) // the minimum stake plus the swap fee on it
+
+	cases := []struct {
+		name   string
+		signer tao.AccountID
+		call   func(e *stakeEnv) tx.Call
+		code   *tx.Error
+		msg    []string
+	}{
+		{"add: no subnet", cold, func(*stakeEnv) tx.Call { return tx.AddStake{Hotkey: hot, NetUID: 7, AmountTAO: tao.RaoPerTAO} },
+			tx.ErrSubnetNotFound, []string{"add_stake on subnet 7"}},
+		{"add: not started", cold, func(*stakeEnv) tx.Call { return tx.AddStake{Hotkey: hot, NetUID: 3, AmountTAO: tao.RaoPerTAO} },
+			tx.ErrNotStarted, []string{"start_call"}},
+		{"add: hotkey not associated", cold, func(*stakeEnv) tx.Call { return tx.AddStake{Hotkey: stranger, NetUID: 1, AmountTAO: tao.RaoPerTAO} },
+			tx.ErrHotkeyNotAssociated, []string{"gotensor wallet associate-hotkey", stranger.String()}},
+		{"add: below minimum", cold, func(*stakeEnv) tx.Call { return tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: minAdd - 1} },
+			tx.ErrStakeTooLow, []string{"τ0.002001007"}},
+		{"add: more than the balance", cold, func(e *stakeEnv) tx.Call {
+			return tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: e.s.Account(cold).Free}
+		}, tx.ErrInsufficientBalance, []string{"free balance is"}},
+		{"add: above 1000x the reserve", cold, func(*stakeEnv) tx.Call {
+			return tx.AddStake{Hotkey: hot, NetUID: 4, AmountTAO: 1001 * tao.RaoPerTAO}
+		}, tx.ErrSwapTooLarge, []string{"subnet 4"}},
+		{"add: limit below the price", cold, func(*stakeEnv) tx.Call {
+			return tx.AddStake{Hotkey: hot, NetUID: 2, AmountTAO: tao.RaoPerTAO, LimitPrice: 200_000_000}
+		}, tx.ErrPriceLimit, []string{"subnet 2"}},
+		{"add: slippage", cold, func(*stakeEnv) tx.Call {
+			return tx.AddStake{Hotkey: hot, NetUID: 2, AmountTAO: 100 * tao.RaoPerTAO, LimitPrice: 251_000_000}
+		}, tx.ErrSlippage, []string{"subnet 2"}},
+		{"remove: no stake", other, func(*stakeEnv) tx.Call { return tx.RemoveStake{Hotkey: hot, NetUID: 1, AmountAlpha: 1} },
+			tx.ErrNoStake, []string{"has no stake on"}},
+		{"remove: zero", cold, func(*stakeEnv) tx.Call { return tx.RemoveStake{Hotkey: hot, NetUID: 1} },
+			tx.ErrStakeTooLow, []string{"remove_stake of 0 alpha"}},
+		{"remove: leaves dust out", cold, func(*stakeEnv) tx.Call { return tx.RemoveStake{Hotkey: hot, NetUID: 1, AmountAlpha: 1_000_000} },
+			tx.ErrStakeTooLow, []string{"below the minimum stake", "remove more, or all of it"}},
+		{"remove: limit above the price", cold, func(e *stakeEnv) tx.Call {
+			return tx.RemoveStake{Hotkey: hot, NetUID: 1, AmountAlpha: stake(e), LimitPrice: 2 * tao.RaoPerTAO}
+		}, tx.ErrPriceLimit, nil},
+		{"unstake_all: nothing", other, func(*stakeEnv) tx.Call { return tx.UnstakeAll{Hotkey: hot} },
+			tx.ErrNoStake, nil},
+		{"move: same place", cold, func(e *stakeEnv) tx.Call {
+			return tx.MoveStake{OriginHotkey: hot, DestHotkey: hot, OriginNetUID: 1, DestNetUID: 1, AmountAlpha: stake(e)}
+		}, tx.ErrSameStake, nil},
+		{"move: destination not started", cold, func(e *stakeEnv) tx.Call {
+			return tx.MoveStake{OriginHotkey: hot, DestHotkey: hot, OriginNetUID: 1, DestNetUID: 3, AmountAlpha: stake(e)}
+		}, tx.ErrNotStarted, nil},
+		{"move: destination hotkey unknown", cold, func(e *stakeEnv) tx.Call {
+			return tx.MoveStake{OriginHotkey: hot, DestHotkey: stranger, OriginNetUID: 1, DestNetUID: 1, AmountAlpha: stake(e)}
+		}, tx.ErrHotkeyNotAssociated, nil},
+		{"move: below minimum on one subnet", cold, func(*stakeEnv) tx.Call {
+			return tx.MoveStake{OriginHotkey: hot, DestHotkey: acct(12), OriginNetUID: 1, DestNetUID: 1, AmountAlpha: 1_900_000}
+		}, tx.ErrStakeTooLow, []string{"worth"}},
+		{"swap: below minimum across subnets", cold, func(*stakeEnv) tx.Call {
+			return tx.SwapStake{Hotkey: hot, OriginNetUID: 1, DestNetUID: 2, AmountAlpha: 1_950_000}
+		}, tx.ErrStakeTooLow, []string{"sells for"}},
+		{"swap: slippage", cold, func(e *stakeEnv) tx.Call {
+			return tx.SwapStake{Hotkey: hot, OriginNetUID: 1, DestNetUID: 2, AmountAlpha: stake(e), LimitPrice: 4_050_000_000}
+		}, tx.ErrSlippage, []string{"price ratio"}},
+		{"transfer: toggle off", cold, func(e *stakeEnv) tx.Call {
+			h := e.s.Hyperparams(2)
+			h.TransferToggle = false
+			e.s.setHyperparams(2, h)
+			return tx.TransferStake{DestColdkey: other, Hotkey: hot, OriginNetUID: 1, DestNetUID: 2, AmountAlpha: stake(e)}
+		}, tx.ErrTransferDisallowed, []string{"subnet 2", "transfer_toggle"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := setup(t)
+			e.fails(c.signer, c.call(e), c.code, c.msg...)
+		})
+	}
+}
+
+// TestAddStake_KeepsExistentialDeposit: staking the whole free balance
+// stakes all but the existential deposit, as subtensor's transfer to the
+// subnet account does.
+func TestAddStake_KeepsExistentialDeposit(t *testing.T) {
+	e := newStakeEnv(t)
+	e.subnet(1, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
+	cold, hot := acct(1), acct(11)
+	e.hotkey(cold, hot)
+	all := e.s.Account(cold).Free - e.s.Params().TxFee
+	res := e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: all})
+	require.Equal(t, e.s.Params().ExistentialDeposit, e.s.Account(cold).Free)
+	require.Equal(t, strconv.FormatUint(uint64(all-e.s.Params().ExistentialDeposit), 10), event(t, res, EventStakeAdded)["tao"])
+}
+
+// TestAddStake_PartialFill: a limit order with allow_partial stakes up to
+// the limit and leaves the rest free; the price ends at the limit.
+func TestAddStake_PartialFill(t *testing.T) {
+	e := newStakeEnv(t)
+	e.subnet(1, 1000*tao.RaoPerTAO, 4000*tao.RaoPerTAO) // price 0.25
+	cold, hot := acct(1), acct(11)
+	e.hotkey(cold, hot)
+	free := e.s.Account(cold).Free
+	limit := tao.Rao(300_000_000)
+	res := e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: 1000 * tao.RaoPerTAO, LimitPrice: limit, AllowPartial: true})
+	spent := free - res.Fee - e.s.Account(cold).Free
+	require.Less(t, spent, 1000*tao.RaoPerTAO)
+	require.Greater(t, spent, 90*tao.RaoPerTAO) // y·(√(0.3/0.25) − 1) ≈ 95.4 TAO
+	require.LessOrEqual(t, priceRao(e.s.Price(1)), limit)
+	require.Greater(t, priceRao(e.s.Price(1)), limit-1000)
+	require.Equal(t, strconv.FormatUint(uint64(spent), 10), event(t, res, EventStakeAdded)["tao"])
+}
+
+// TestStake_RootIsOneToOne: root stake is TAO, swapped 1:1 without a fee,
+// and counts as RootStake.
+func TestStake_RootIsOneToOne(t *testing.T) {
+	e := newStakeEnv(t)
+	cold, hot := acct(1), acct(11)
+	e.hotkey(cold, hot)
+	free := e.s.Account(cold).Free
+	res := e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: tao.RootNetUID, AmountTAO: 5 * tao.RaoPerTAO})
+	require.Equal(t, 5*tao.RaoPerTAO, e.s.RootStake(hot))
+	require.Equal(t, 5*tao.RaoPerTAO, e.s.Pool(tao.RootNetUID).TAO)
+	require.Equal(t, "0", event(t, res, EventStakeAdded)["fee"])
+	res = e.ok(cold, tx.RemoveStake{Hotkey: hot, NetUID: tao.RootNetUID, AmountAlpha: 2 * tao.RaoPerTAO})
+	require.Equal(t, 3*tao.RaoPerTAO, e.s.RootStake(hot))
+	require.Equal(t, free-3*tao.RaoPerTAO-2*res.Fee, e.s.Account(cold).Free)
+	e.fails(cold, tx.AddStake{Hotkey: hot, NetUID: tao.RootNetUID, AmountTAO: tao.RaoPerTAO, LimitPrice: tao.RaoPerTAO - 1},
+		tx.ErrPriceLimit, "stable pool")
+}
+
+// TestStake_NominatorsShareProRata: dividends paid to a hotkey reach its
+// nominators in proportion to their stake, and each gets its value back.
+func TestStake_NominatorsShareProRata(t *testing.T) {
+	e := newStakeEnv(t)
+	hot := acct(11)
+	e.hotkey(acct(9), hot)
+	e.ok(acct(1), tx.AddStake{Hotkey: hot, NetUID: tao.RootNetUID, AmountTAO: 3 * tao.RaoPerTAO})
+	e.ok(acct(2), tx.AddStake{Hotkey: hot, NetUID: tao.RootNetUID, AmountTAO: 1 * tao.RaoPerTAO})
+	// Dividends arrive as TAO into the root pool (as a root claim would).
+	require.NoError(t, e.s.debit(acct(9), 400_000_000, ReasonStake))
+	p := e.s.Pool(tao.RootNetUID)
+	p.TAO += 400_000_000
+	p.AlphaOut += 400_000_000
+	e.s.setPool(tao.RootNetUID, p)
+	require.NoError(t, e.s.distributeToHotkey(hot, tao.RootNetUID, 400_000_000))
+	require.NoError(t, CheckInvariants(e.s))
+	require.Equal(t, 3_300_000_000*tao.Rao(1), e.s.StakeOf(acct(1), hot, tao.RootNetUID))
+	require.Equal(t, 1_100_000_000*tao.Rao(1), e.s.StakeOf(acct(2), hot, tao.RootNetUID))
+	e.ok(acct(2), tx.UnstakeAll{Hotkey: hot})
+	require.Zero(t, e.s.StakeOf(acct(2), hot, tao.RootNetUID))
+	require.Equal(t, 3_300_000_000*tao.Rao(1), e.s.StakeOf(acct(1), hot, tao.RootNetUID))
+}
+
+// TestMoveStake: on one subnet a move is a pure share transfer; across
+// subnets it is a sale and a purchase with exactly one fee: the sale's,
+// or the purchase's when the sale is on root.
+func TestMoveStake(t *testing.T) {
+	e := newStakeEnv(t)
+	e.subnet(1, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
+	e.subnet(2, 1000*tao.RaoPerTAO, 2000*tao.RaoPerTAO)
+	cold, h1, h2 := acct(1), acct(11), acct(12)
+	e.hotkey(cold, h1)
+	e.hotkey(acct(2), h2)
+	e.ok(cold, tx.AddStake{Hotkey: h1, NetUID: 1, AmountTAO: 10 * tao.RaoPerTAO})
+	a := e.s.StakeOf(cold, h1, 1)
+	pool1 := e.s.Pool(1)
+
+	// Same subnet, another hotkey: shares move, the pool does not.
+	res := e.ok(cold, tx.MoveStake{OriginHotkey: h1, DestHotkey: h2, OriginNetUID: 1, DestNetUID: 1, AmountAlpha: a / 2})
+	require.Equal(t, a/2, e.s.StakeOf(cold, h2, 1))
+	require.Equal(t, a-a/2, e.s.StakeOf(cold, h1, 1))
+	require.Equal(t, pool1, e.s.Pool(1))
+	require.Equal(t, "0", event(t, res, EventStakeAdded)["fee"])
+
+	// Across subnets: the sale pays the fee, the purchase is free.
+	res = e.ok(cold, tx.SwapStake{Hotkey: h2, OriginNetUID: 1, DestNetUID: 2, AmountAlpha: a / 2})
+	require.Zero(t, e.s.StakeOf(cold, h2, 1))
+	sold, bought := event(t, res, EventStakeRemoved), event(t, res, EventStakeAdded)
+	require.NotEqual(t, "0", sold["fee"])
+	require.Equal(t, "0", bought["fee"])
+	require.Equal(t, sold["tao"], bought["tao"])
+	require.Equal(t, bought["alpha"], strconv.FormatUint(uint64(e.s.StakeOf(cold, h2, 2)), 10))
+
+	// Out of root, the sale is free and the purchase pays.
+	e.ok(cold, tx.AddStake{Hotkey: h1, NetUID: tao.RootNetUID, AmountTAO: 5 * tao.RaoPerTAO})
+	res = e.ok(cold, tx.MoveStake{OriginHotkey: h1, DestHotkey: h1, OriginNetUID: tao.RootNetUID, DestNetUID: 1, AmountAlpha: 5 * tao.RaoPerTAO})
+	require.Equal(t, "0", event(t, res, EventStakeRemoved)["fee"])
+	require.NotEqual(t, "0", event(t, res, EventStakeAdded)["fee"])
+	require.Zero(t, e.s.RootStake(h1))
+}
+
+// TestTransferStake gives stake to another coldkey, on the same subnet and
+// across subnets.
+func TestTransferStake(t *testing.T) {
+	e := newStakeEnv(t)
+	e.subnet(1, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
+	e.subnet(2, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
+	cold, dest, hot := acct(1), acct(3), acct(11)
+	e.hotkey(cold, hot)
+	e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: 10 * tao.RaoPerTAO})
+	a := e.s.StakeOf(cold, hot, 1)
+	e.ok(cold, tx.TransferStake{DestColdkey: dest, Hotkey: hot, OriginNetUID: 1, DestNetUID: 1, AmountAlpha: a / 4})
+	require.Equal(t, a/4, e.s.StakeOf(dest, hot, 1))
+	destFree := e.s.Account(dest).Free
+	e.ok(cold, tx.TransferStake{DestColdkey: dest, Hotkey: hot, OriginNetUID: 1, DestNetUID: 2, AmountAlpha: a})
+	require.Zero(t, e.s.StakeOf(cold, hot, 1), "the amount is capped at the stake")
+	require.NotZero(t, e.s.StakeOf(dest, hot, 2))
+	require.Equal(t, destFree, e.s.Account(dest).Free, "the TAO went into the destination pool")
+}
+
+// TestUnstakeAll sells every stake of the signer on a hotkey, root
+// included, and leaves other hotkeys alone.
+func TestUnstakeAll(t *testing.T) {
+	e := newStakeEnv(t)
+	e.subnet(1, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
+	e.subnet(2, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
+	cold, hot, keep := acct(1), acct(11), acct(12)
+	e.hotkey(cold, hot)
+	e.hotkey(cold, keep)
+	for _, n := range []tao.NetUID{0, 1, 2} {
+		e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: n, AmountTAO: 3 * tao.RaoPerTAO})
+	}
+	e.ok(cold, tx.AddStake{Hotkey: keep, NetUID: 1, AmountTAO: 3 * tao.RaoPerTAO})
+	res := e.ok(cold, tx.UnstakeAll{Hotkey: hot})
+	for _, n := range []tao.NetUID{0, 1, 2} {
+		require.Zero(t, e.s.StakeOf(cold, hot, n))
+	}
+	require.NotZero(t, e.s.StakeOf(cold, keep, 1))
+	removed := 0
+	for _, ev := range res.Events {
+		if ev.Type == EventStakeRemoved {
+			removed++
+		}
+	}
+	require.Equal(t, 3, removed)
+}
+
+// TestRemoveStake_NominatorMinimum: with NominatorMinRequiredStake set, a
+// nominator left with less than the minimum is unstaked entirely; the
+// hotkey's owner is not.
+func TestRemoveStake_NominatorMinimum(t *testing.T) {
+	e := newStakeEnv(t)
+	e.subnet(1, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
+	owner, nominator, hot := acct(1), acct(2), acct(11)
+	e.hotkey(owner, hot)
+	found, err := e.s.setStakingParam("nominator_min_required_stake", 1_000_000_000) // 1000 × 0.002 = 2 TAO
+	require.True(t, found)
+	require.NoError(t, err)
+	for _, c := range []tao.AccountID{owner, nominator} {
+		e.ok(c, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: 3 * tao.RaoPerTAO})
+		e.ok(c, tx.RemoveStake{Hotkey: hot, NetUID: 1, AmountAlpha: 2 * tao.RaoPerTAO})
+	}
+	require.Zero(t, e.s.StakeOf(nominator, hot, 1), "the nominator's remainder is unstaked")
+	require.NotZero(t, e.s.StakeOf(owner, hot, 1), "the owner keeps any remainder")
+}
+
+// TestTakes covers increase_take and decrease_take: bounds, direction,
+// ownership and the rate limit with its countdown.
+func TestTakes(t *testing.T) {
+	e := newStakeEnv(t)
+	owner, hot := acct(1), acct(11)
+	e.hotkey(owner, hot)
+	require.Equal(t, uint16(11_796), e.s.DelegateTake(hot))
+
+	e.fails(acct(2), tx.DecreaseTake{Hotkey: hot, Take: 100}, tx.ErrNotHotkeyOwner, "belongs to coldkey "+owner.String())
+	e.fails(owner, tx.DecreaseTake{Hotkey: acct(20), Take: 100}, tx.ErrHotkeyNotAssociated, "associate-hotkey")
+	e.fails(owner, tx.IncreaseTake{Hotkey: hot, Take: 11_797}, tx.ErrTakeOutOfRange, "maximum take of 17.99 %")
+	e.fails(owner, tx.IncreaseTake{Hotkey: hot, Take: 11_796}, tx.ErrTakeNotHigher, "use decrease_take")
+	e.fails(owner, tx.DecreaseTake{Hotkey: hot, Take: 11_796}, tx.ErrTakeNotLower, "use increase_take")
+
+	res := e.ok(owner, tx.DecreaseTake{Hotkey: hot, Take: 5000})
+	require.Equal(t, "5000", event(t, res, EventTakeDecreased)["take"])
+	changed := e.height
+	require.Equal(t, uint16(5000), e.s.DelegateTake(hot))
+
+	e.height = changed + 216_000 - 1 // the next call runs at changed + 216,000
+	e.fails(owner, tx.IncreaseTake{Hotkey: hot, Take: 6000}, tx.ErrTakeRateLimit, "take can increase again in 1 blocks")
+	e.ok(owner, tx.IncreaseTake{Hotkey: hot, Take: 6000})
+	require.Equal(t, uint16(6000), e.s.DelegateTake(hot))
+	e.fails(owner, tx.IncreaseTake{Hotkey: hot, Take: 7000}, tx.ErrTakeRateLimit, "take can increase again in 216000 blocks")
+	found, err := e.s.setStakingParam("min_delegate_take", 100)
+	require.True(t, found)
+	require.NoError(t, err)
+	e.fails(owner, tx.DecreaseTake{Hotkey: hot, Take: 99}, tx.ErrTakeOutOfRange, "below the minimum take of 0.15 %")
+	e.ok(owner, tx.DecreaseTake{Hotkey: hot, Take: 100}) // decreasing is never rate limited
+}
+
+// TestAssociateHotkey claims an unowned hotkey, accepts a repeated claim
+// by the owner, and refuses another coldkey's.
+func TestAssociateHotkey(t *testing.T) {
+	e := newStakeEnv(t)
+	hot := acct(11)
+	res := e.ok(acct(1), tx.AssociateHotkey{Hotkey: hot})
+	require.Equal(t, acct(1).String(), event(t, res, EventHotkeyAssociated)["coldkey"])
+	owner, ok := e.s.HotkeyOwner(hot)
+	require.True(t, ok)
+	require.Equal(t, acct(1), owner)
+	e.ok(acct(1), tx.AssociateHotkey{Hotkey: hot})
+	e.fails(acct(2), tx.AssociateHotkey{Hotkey: hot}, tx.ErrHotkeyInUse, "belongs to coldkey")
+	e.fails(acct(2), tx.AssociateHotkey{Hotkey: acct(2)}, tx.ErrHotkeyInUse, "the coldkey itself")
+}
+
+// TestStakingParams_Sudo: values outside a parameter's bounds, or bounds
+// that would cross, are refused.
+func TestStakingParams_Sudo(t *testing.T) {
+	e := newStakeEnv(t)
+	found, err := e.s.setStakingParam("no_such_param", 1)
+	require.False(t, found)
+	require.NoError(t, err)
+	_, err = e.s.setStakingParam("default_min_stake", 0)
+	require.ErrorContains(t, err, "default_min_stake must be in")
+	_, err = e.s.setStakingParam("min_delegate_take", 20_000)
+	require.ErrorContains(t, err, "would exceed max_delegate_take")
+	_, err = e.s.setStakingParam("tx_delegate_take_rate_limit", 7)
+	require.NoError(t, err)
+	require.Equal(t, uint64(7), e.s.StakingParams().TakeRateLimit)
+	require.Equal(t, DefaultStakingParams().MinStake, e.s.StakingParams().MinStake)
+}
