@@ -1,0 +1,236 @@
+package chain
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/gotensor/gotensor/chain/yuma"
+	"github.com/gotensor/gotensor/store"
+	"github.com/gotensor/gotensor/tao"
+)
+
+// Weights state (subtensor-spec §6, docs/weights.md):
+//
+//   - Weights: one sparse row per (netuid, uid), the values max-upscaled as
+//     set_weights stores them, in the order the neuron gave its uids;
+//   - LastUpdate: one vector per subnet, the block of each uid's last weight
+//     update (set_weights without commit–reveal, commit_weights with it, or
+//     the registration);
+//   - WeightCommits: one queue per (netuid, hotkey) of unrevealed hash
+//     commits, oldest first, each tagged with the epoch and block of the
+//     commit. Commits follow the hotkey, not the uid, as in subtensor.
+
+func weightsKey(n tao.NetUID, uid tao.UID) []byte {
+	return []byte{prefixWeights, byte(n >> 8), byte(n), byte(uid >> 8), byte(uid)}
+}
+
+func weightCommitsKey(n tao.NetUID, hotkey tao.AccountID) []byte {
+	k := make([]byte, 0, 3+32)
+	k = append(k, prefixWeightCommits, byte(n>>8), byte(n))
+	return append(k, hotkey[:]...)
+}
+
+// WeightsRow returns the weights uid set on subnet n, as stored: (target
+// uid, value) pairs, max-upscaled so that the largest value is 65535, in
+// the order given to set_weights (zeros kept). A uid that never set
+// weights has an empty row.
+func (s *State) WeightsRow(n tao.NetUID, uid tao.UID) []yuma.Entry {
+	return decodeEntries("weights row", s.kv.Get(weightsKey(n, uid)))
+}
+
+func (s *State) setWeightsRow(n tao.NetUID, uid tao.UID, row []yuma.Entry) {
+	if len(row) == 0 {
+		s.kv.Delete(weightsKey(n, uid))
+		return
+	}
+	s.kv.Set(weightsKey(n, uid), encodeEntries(row))
+}
+
+// encodeEntries encodes a sparse row as (uid u16, value u16) pairs,
+// big-endian.
+func encodeEntries(row []yuma.Entry) []byte {
+	b := make([]byte, 0, 4*len(row))
+	for _, e := range row {
+		b = binary.BigEndian.AppendUint16(b, e.UID)
+		b = binary.BigEndian.AppendUint16(b, e.Value)
+	}
+	return b
+}
+
+func decodeEntries(what string, b []byte) []yuma.Entry {
+	if len(b)%4 != 0 {
+		panic(fmt.Sprintf("chain: corrupt %s: %d bytes", what, len(b)))
+	}
+	out := make([]yuma.Entry, len(b)/4)
+	for i := range out {
+		out[i] = yuma.Entry{UID: binary.BigEndian.Uint16(b[4*i:]), Value: binary.BigEndian.Uint16(b[4*i+2:])}
+	}
+	return out
+}
+
+// LastUpdate returns, per uid of subnet n, the block of its last weight
+// update (or of its registration), as long as the subnet (SubnetN): uids
+// with no record read 0, as subtensor's get_last_update pads them.
+func (s *State) LastUpdate(n tao.NetUID) []tao.BlockHeight {
+	b := s.kv.Get(keyNet(prefixLastUpdate, n))
+	if len(b)%8 != 0 {
+		panic(fmt.Sprintf("chain: corrupt last-update vector of subnet %d", n))
+	}
+	out := make([]tao.BlockHeight, max(len(b)/8, int(s.SubnetN(n))))
+	for i := range len(b) / 8 {
+		out[i] = tao.BlockHeight(binary.BigEndian.Uint64(b[8*i:]))
+	}
+	return out
+}
+
+// setLastUpdate records block as uid's last weight update on subnet n.
+// Registration calls it with the registration block (through
+// resetNeuronWeights), so a new neuron's rate limit and activity count from
+// there.
+func (s *State) setLastUpdate(n tao.NetUID, uid tao.UID, block tao.BlockHeight) {
+	lu := s.LastUpdate(n)
+	if int(uid) >= len(lu) {
+		lu = append(lu, make([]tao.BlockHeight, int(uid)+1-len(lu))...)
+	}
+	lu[uid] = block
+	b := make([]byte, 0, 8*len(lu))
+	for _, h := range lu {
+		b = binary.BigEndian.AppendUint64(b, uint64(h))
+	}
+	s.kv.Set(keyNet(prefixLastUpdate, n), b)
+}
+
+// WeightCommit is one unrevealed commit_weights: the hash and the epoch
+// (SubnetEpochIndex with look-ahead) and block it was made in. It is
+// revealed in epoch Epoch + RevealPeriodEpochs and expires after it.
+type WeightCommit struct {
+	Hash  [32]byte
+	Epoch uint64
+	Block tao.BlockHeight
+}
+
+const weightCommitLen = 32 + 8 + 8
+
+// WeightCommits returns hotkey's unrevealed commits on subnet n, oldest
+// first, including any that have expired but were not yet pruned (a commit
+// or reveal by the hotkey prunes them).
+func (s *State) WeightCommits(n tao.NetUID, hotkey tao.AccountID) []WeightCommit {
+	return decodeWeightCommits(s.kv.Get(weightCommitsKey(n, hotkey)))
+}
+
+func decodeWeightCommits(b []byte) []WeightCommit {
+	if len(b)%weightCommitLen != 0 {
+		panic(fmt.Sprintf("chain: corrupt weight commits: %d bytes", len(b)))
+	}
+	out := make([]WeightCommit, len(b)/weightCommitLen)
+	for i := range out {
+		r := b[i*weightCommitLen:]
+		out[i] = WeightCommit{
+			Hash:  [32]byte(r[:32]),
+			Epoch: binary.BigEndian.Uint64(r[32:]),
+			Block: tao.BlockHeight(binary.BigEndian.Uint64(r[40:])),
+		}
+	}
+	return out
+}
+
+func (s *State) setWeightCommits(n tao.NetUID, hotkey tao.AccountID, cs []WeightCommit) {
+	if len(cs) == 0 {
+		s.kv.Delete(weightCommitsKey(n, hotkey))
+		return
+	}
+	b := make([]byte, 0, weightCommitLen*len(cs))
+	for _, c := range cs {
+		b = append(b, c.Hash[:]...)
+		b = binary.BigEndian.AppendUint64(b, c.Epoch)
+		b = binary.BigEndian.AppendUint64(b, uint64(c.Block))
+	}
+	s.kv.Set(weightCommitsKey(n, hotkey), b)
+}
+
+// commitExpired reports whether a commit made in epoch commitEpoch can no
+// longer be revealed in epoch current (is_commit_expired).
+func commitExpired(commitEpoch, current, revealPeriod uint64) bool {
+	return current > satAdd(commitEpoch, revealPeriod)
+}
+
+// EarliestCommitBlocks returns, per uid of subnet n, the block of its
+// hotkey's earliest unexpired weight commit, or yuma.NoCommit: the
+// commit–reveal column mask of the epoch (a validator's weights towards
+// uids registered after that block are dropped). Expiry is judged at the
+// subnet's current EpochIndex, so the epoch must call it after advancing
+// the schedule, as runEpochs does (subtensor's look-ahead is then 0).
+func (s *State) EarliestCommitBlocks(n tao.NetUID) []uint64 {
+	out := make([]uint64, s.SubnetN(n))
+	for i := range out {
+		out[i] = yuma.NoCommit
+	}
+	current, period := s.EpochIndex(n), s.Hyperparams(n).RevealPeriodEpochs
+	prefix := keyNet(prefixWeightCommits, n)
+	it := s.kv.Iterator(prefix, store.PrefixEnd(prefix))
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		uid, ok := s.UIDOf(n, tao.AccountID(it.Key()[3:]))
+		if !ok || int(uid) >= len(out) {
+			continue
+		}
+		for _, c := range decodeWeightCommits(it.Value()) {
+			if !commitExpired(c.Epoch, current, period) {
+				out[uid] = min(out[uid], uint64(c.Block))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// resetNeuronWeights starts uid of subnet n afresh for a neuron registered
+// at block b (part of resetNeuron, clear_neuron in subtensor): its own row
+// is deleted, every other row's weight towards uid is zeroed (the entry is
+// kept), and LastUpdate is set to b. Commits belong to hotkeys, so a
+// replaced hotkey's commits stay until they expire; it can no longer reveal
+// them.
+func (s *State) resetNeuronWeights(n tao.NetUID, uid tao.UID, b Block) {
+	s.kv.Delete(weightsKey(n, uid))
+	type row struct {
+		key []byte
+		val []yuma.Entry
+	}
+	var changed []row // written after the iterator closes
+	prefix := keyNet(prefixWeights, n)
+	it := s.kv.Iterator(prefix, store.PrefixEnd(prefix))
+	for ; it.Valid(); it.Next() {
+		entries := decodeEntries("weights row", it.Value())
+		hit := false
+		for i := range entries {
+			if entries[i].UID == uint16(uid) && entries[i].Value != 0 {
+				entries[i].Value, hit = 0, true
+			}
+		}
+		if hit {
+			changed = append(changed, row{append([]byte(nil), it.Key()...), entries})
+		}
+	}
+	it.Close()
+	for _, r := range changed {
+		s.kv.Set(r.key, encodeEntries(r.val))
+	}
+	s.setLastUpdate(n, uid, b.Height)
+}
+
+// removeWeights deletes every weights row, the LastUpdate vector and every
+// commit of subnet n, for a dissolved subnet.
+func (s *State) removeWeights(n tao.NetUID) {
+	for _, p := range [...]byte{prefixWeights, prefixWeightCommits} {
+		k := keyNet(p, n)
+		s.deleteRange(k, store.PrefixEnd(k))
+	}
+	s.kv.Delete(keyNet(prefixLastUpdate, n))
+}
+
+func satAdd(a, b uint64) uint64 {
+	if a+b < a {
+		return ^uint64(0)
+	}
+	return a + b
+}
