@@ -347,9 +347,7 @@ func TestRemoveStake_NominatorMinimum(t *testing.T) {
 	e.subnet(1, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
 	owner, nominator, hot := acct(1), acct(2), acct(11)
 	e.hotkey(owner, hot)
-	found, err := e.s.setStakingParam("nominator_min_required_stake", 1_000_000_000) // 1000 × 0.002 = 2 TAO
-	require.True(t, found)
-	require.NoError(t, err)
+	e.sudo("nominator_min_required_stake", 1_000_000_000) // 1000 × 0.002 = 2 TAO
 	for _, c := range []tao.AccountID{owner, nominator} {
 		e.ok(c, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: 3 * tao.RaoPerTAO})
 		e.ok(c, tx.RemoveStake{Hotkey: hot, NetUID: 1, AmountAlpha: 2 * tao.RaoPerTAO})
@@ -382,9 +380,7 @@ func TestTakes(t *testing.T) {
 	e.ok(owner, tx.IncreaseTake{Hotkey: hot, Take: 6000})
 	require.Equal(t, uint16(6000), e.s.DelegateTake(hot))
 	e.fails(owner, tx.IncreaseTake{Hotkey: hot, Take: 7000}, tx.ErrTakeRateLimit, "take can increase again in 216000 blocks")
-	found, err := e.s.setStakingParam("min_delegate_take", 100)
-	require.True(t, found)
-	require.NoError(t, err)
+	e.sudo("min_delegate_take", 100)
 	e.fails(owner, tx.DecreaseTake{Hotkey: hot, Take: 99}, tx.ErrTakeOutOfRange, "below the minimum take of 0.15 %")
 	e.ok(owner, tx.DecreaseTake{Hotkey: hot, Take: 100}) // decreasing is never rate limited
 }
@@ -404,19 +400,19 @@ func TestAssociateHotkey(t *testing.T) {
 	e.fails(acct(2), tx.AssociateHotkey{Hotkey: acct(2)}, tx.ErrHotkeyInUse, "the coldkey itself")
 }
 
-// TestStakingParams_Sudo: values outside a parameter's bounds, or bounds
-// that would cross, are refused.
+// TestStakingParams_Sudo: sudo_set_global sets every staking parameter
+// within its bounds; anyone else, or a value out of bounds, is refused.
 func TestStakingParams_Sudo(t *testing.T) {
 	e := newStakeEnv(t)
-	found, err := e.s.setStakingParam("no_such_param", 1)
-	require.False(t, found)
-	require.NoError(t, err)
-	_, err = e.s.setStakingParam("default_min_stake", 0)
-	require.ErrorContains(t, err, "default_min_stake must be in")
-	_, err = e.s.setStakingParam("min_delegate_take", 20_000)
-	require.ErrorContains(t, err, "would exceed max_delegate_take")
-	_, err = e.s.setStakingParam("tx_delegate_take_rate_limit", 7)
-	require.NoError(t, err)
-	require.Equal(t, uint64(7), e.s.StakingParams().TakeRateLimit)
-	require.Equal(t, DefaultStakingParams().MinStake, e.s.StakingParams().MinStake)
+	want := StakingParams{MinStake: 1, NominatorMinStake: 2, DefaultTake: 3, MinTake: 4, MaxTake: 5, TakeRateLimit: 6}
+	for name, v := range map[string]int64{
+		"default_min_stake": 1, "nominator_min_required_stake": 2, "default_delegate_take": 3,
+		"min_delegate_take": 4, "max_delegate_take": 5, "tx_delegate_take_rate_limit": 6,
+	} {
+		e.sudo(name, v)
+	}
+	require.Equal(t, want, e.s.StakingParams())
+	e.fails(envSudo, tx.SudoSetGlobal{Name: "default_min_stake", Value: 0}, tx.ErrHyperparameterBounds)
+	e.fails(envSudo, tx.SudoSetGlobal{Name: "max_delegate_take", Value: 65536}, tx.ErrHyperparameterBounds)
+	e.fails(acct(1), tx.SudoSetGlobal{Name: "default_min_stake", Value: 5}, tx.ErrSudoOnly)
 }

@@ -31,8 +31,19 @@ func newStakeEnv(t testing.TB) *stakeEnv {
 	for b := byte(1); b <= 9; b++ {
 		g.Accounts = append(g.Accounts, GenesisAccount{Address: acct(b), Balance: envBalance})
 	}
+	sudo := envSudo
+	g.Params.Sudo = &sudo
 	require.NoError(t, InitGenesis(s, "c", [32]byte{}, g))
 	return &stakeEnv{t: t, s: s, height: 1}
+}
+
+// envSudo is the sudo account of a stakeEnv (funded).
+var envSudo = acct(8)
+
+// sudo sets a global parameter with sudo_set_global.
+func (e *stakeEnv) sudo(name string, v int64) {
+	e.t.Helper()
+	e.ok(envSudo, tx.SudoSetGlobal{Name: name, Value: v})
 }
 
 // subnet creates a started dynamic subnet n owned by acct(9) with a pool

@@ -5,12 +5,11 @@ import (
 	"fmt"
 
 	"github.com/gotensor/gotensor/tao"
-	"github.com/gotensor/gotensor/tx"
 )
 
 // StakingParams are the global staking parameters (subtensor-spec §7.2),
-// settable by sudo through sudo_set_global under the names of
-// stakingParamTable.
+// settable by sudo through sudo_set_global (the rows made by stakingParam
+// in globalParamTable).
 type StakingParams struct {
 	// MinStake is DefaultMinStake: the smallest stake operation, in rao of
 	// TAO (2,000,000 = 0.002 TAO).
@@ -23,7 +22,7 @@ type StakingParams struct {
 	// DefaultTake is the take of a hotkey that never set one
 	// (InitialDefaultDelegateTake, 11,796 = 18 %).
 	DefaultTake uint16
-	// MinTake and MaxTake bound increase_take and decrease_take.
+	// MinTake and MaxTake bound decrease_take and increase_take.
 	MinTake, MaxTake uint16
 	// TakeRateLimit is TxDelegateTakeRateLimit: blocks after a take change
 	// before the take may be increased.
@@ -42,73 +41,42 @@ func DefaultStakingParams() StakingParams {
 	}
 }
 
-// stakingParam is one settable staking parameter: its sudo_set_global name,
-// storage id (under prefixStakingParam), bounds, and its field.
-type stakingParam struct {
-	name     string
-	id       byte
-	min, max uint64
-	get      func(StakingParams) uint64
-	set      func(*StakingParams, uint64)
-}
-
-// stakingParamTable lists the staking parameters sudo may set. Ids are
-// never reused.
-var stakingParamTable = []stakingParam{
-	{"default_min_stake", 0x01, 1, uint64(tao.MaxSupply),
-		func(p StakingParams) uint64 { return uint64(p.MinStake) },
-		func(p *StakingParams, v uint64) { p.MinStake = tao.Rao(v) }},
-	{"nominator_min_required_stake", 0x02, 0, 1 << 40,
-		func(p StakingParams) uint64 { return p.NominatorMinStake },
-		func(p *StakingParams, v uint64) { p.NominatorMinStake = v }},
-	{"default_delegate_take", 0x03, 0, 65535,
-		func(p StakingParams) uint64 { return uint64(p.DefaultTake) },
-		func(p *StakingParams, v uint64) { p.DefaultTake = uint16(v) }},
-	{"min_delegate_take", 0x04, 0, 65535,
-		func(p StakingParams) uint64 { return uint64(p.MinTake) },
-		func(p *StakingParams, v uint64) { p.MinTake = uint16(v) }},
-	{"max_delegate_take", 0x05, 0, 65535,
-		func(p StakingParams) uint64 { return uint64(p.MaxTake) },
-		func(p *StakingParams, v uint64) { p.MaxTake = uint16(v) }},
-	{"tx_delegate_take_rate_limit", 0x06, 0, 1 << 40,
-		func(p StakingParams) uint64 { return p.TakeRateLimit },
-		func(p *StakingParams, v uint64) { p.TakeRateLimit = v }},
+// stakingParamFields maps each staking parameter's storage id (under
+// prefixStakingParam) to its field, a pointer as slot takes. Ids are never
+// reused.
+var stakingParamFields = map[byte]func(*StakingParams) any{
+	0x01: func(p *StakingParams) any { return &p.MinStake },
+	0x02: func(p *StakingParams) any { return &p.NominatorMinStake },
+	0x03: func(p *StakingParams) any { return &p.DefaultTake },
+	0x04: func(p *StakingParams) any { return &p.MinTake },
+	0x05: func(p *StakingParams) any { return &p.MaxTake },
+	0x06: func(p *StakingParams) any { return &p.TakeRateLimit },
 }
 
 // StakingParams returns the current staking parameters; one never set has
 // its default.
 func (s *State) StakingParams() StakingParams {
 	p := DefaultStakingParams()
-	for _, sp := range stakingParamTable {
-		if b := s.kv.Get([]byte{prefixStakingParam, sp.id}); b != nil {
-			sp.set(&p, decodeU64("staking param "+sp.name, b))
+	for id := byte(1); id <= byte(len(stakingParamFields)); id++ {
+		if b := s.kv.Get([]byte{prefixStakingParam, id}); b != nil {
+			slot{stakingParamFields[id](&p)}.set(int64(decodeU64("staking param", b)))
 		}
 	}
 	return p
 }
 
-// setStakingParam sets the staking parameter called name to v, for
-// sudo_set_global (whose handler checks the origin). found is false for a
-// name that is not a staking parameter; err reports a value out of its
-// bounds, or bounds that would cross (min_delegate_take above
-// max_delegate_take).
-func (s *State) setStakingParam(name string, v int64) (found bool, err error) {
-	for _, sp := range stakingParamTable {
-		if sp.name != name {
-			continue
-		}
-		if v < 0 || uint64(v) < sp.min || uint64(v) > sp.max {
-			return true, fmt.Errorf("%w: %s must be in [%d, %d], got %d", tx.ErrInvalidArgument, name, sp.min, sp.max, v)
-		}
-		p := s.StakingParams()
-		sp.set(&p, uint64(v))
-		if p.MinTake > p.MaxTake {
-			return true, fmt.Errorf("%w: min_delegate_take %d would exceed max_delegate_take %d", tx.ErrInvalidArgument, p.MinTake, p.MaxTake)
-		}
-		s.kv.Set([]byte{prefixStakingParam, sp.id}, encodeU64(uint64(v)))
-		return true, nil
+// stakingParam makes the sudo_set_global row of staking parameter id.
+// sudo_set_global checks the bounds before set.
+func stakingParam(name string, id byte, lo, hi int64, unit string) globalParam {
+	field := stakingParamFields[id]
+	return globalParam{
+		name: name, min: lo, max: hi, unit: unit,
+		get: func(s *State) int64 {
+			p := s.StakingParams()
+			return slot{field(&p)}.get()
+		},
+		set: func(s *State, v int64) { s.kv.Set([]byte{prefixStakingParam, id}, encodeU64(uint64(v))) },
 	}
-	return false, nil
 }
 
 func delegateTakeKey(hotkey tao.AccountID) []byte {
