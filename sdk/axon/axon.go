@@ -167,22 +167,28 @@ func (a *Axon) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("axon: %w", err)
 	}
-	if err := a.StartListener(ctx, ln); err != nil {
-		ln.Close()
-		return err
-	}
-	return nil
+	return a.StartListener(ctx, ln)
 }
 
 // StartListener is Start on a listener the caller opened (a test's
 // 127.0.0.1:0, a socket handed over by systemd). The axon owns ln from then
-// on and closes it in Stop.
-func (a *Axon) StartListener(ctx context.Context, ln net.Listener) error {
+// on: it closes it in Stop, or at once if starting fails (the axon can then
+// be started again).
+func (a *Axon) StartListener(ctx context.Context, ln net.Listener) (err error) {
 	a.mu.Lock()
 	if a.started {
 		a.mu.Unlock()
+		ln.Close()
 		return ErrStarted
 	}
+	defer func() {
+		if err != nil {
+			ln.Close()
+			a.mu.Lock()
+			a.started, a.srv, a.addr = false, nil, nil
+			a.mu.Unlock()
+		}
+	}()
 	a.started = true
 	a.addr = ln.Addr()
 	info, infoErr := a.infoLocked()

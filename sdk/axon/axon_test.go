@@ -122,6 +122,11 @@ func TestAxon_RefusesBeforeHandler(t *testing.T) {
 			r.URL.Path = "/Nope"
 			return r
 		}, 404, "Synapse name 'Nope' not found. Available synapses ['Synapse', 'Dummy']"},
+		{"unknown synapse with control characters", func() *http.Request {
+			r := signed(nil)
+			r.URL.Path = "/No\r\npe"
+			return r
+		}, 404, `Synapse name '"No\r\npe"' not found`},
 		{"method", func() *http.Request {
 			r := signed(nil)
 			r.Method = http.MethodPut

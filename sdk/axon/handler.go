@@ -62,11 +62,13 @@ func (a *Axon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	rt := a.routes[name]
 	if rt == nil {
-		if len(name) > 64 {
-			name = name[:64] + "…"
+		shown := name
+		if synapse.ValidName(name) != nil || len(name) > 64 {
+			shown = strconv.QuoteToASCII(name[:min(len(name), 64)]) // no control characters in the answer's headers
+			name = ""
 		}
 		a.fail(w, unknownRoute, start, &synapse.Base{Name: name},
-			refuse(http.StatusNotFound, "Synapse name '%s' not found. Available synapses %s", name, a.available))
+			refuse(http.StatusNotFound, "Synapse name '%s' not found. Available synapses %s", shown, a.available))
 		return
 	}
 	b, caller, timeout, rf := a.admitHeaders(rt, r, start)

@@ -97,6 +97,11 @@ func TestAxon_StartErrors(t *testing.T) {
 	require.NoError(t, err)
 	defer ln2.Close()
 	require.ErrorIs(t, ax.StartListener(context.Background(), ln2), failing)
+	_, err = ln2.Accept()
+	require.ErrorIs(t, err, net.ErrClosed, "a failed start closes the listener")
+	ln3, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	require.ErrorIs(t, ax.StartListener(context.Background(), ln3), failing, "and can be retried")
 }
 
 func TestAxon_Metrics(t *testing.T) {
