@@ -221,6 +221,7 @@ func (s *State) replaceNeuron(n tao.NetUID, uid tao.UID, hotkey tao.AccountID, b
 // LastUpdate to b. Every area with per-uid state adds its line here.
 func (s *State) resetNeuron(n tao.NetUID, uid tao.UID, b Block) {
 	s.resetEpochOutputs(n, uid)
+	s.resetNeuronWeights(n, uid, b)
 }
 
 // removeNeurons deletes every neuron of subnet n and its indexes (subnet
