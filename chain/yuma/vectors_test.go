@@ -125,11 +125,11 @@ func TestVector_WeightedMedian(t *testing.T) {
 			normalize(stake)
 		}
 		minority := fixed.I32F32FromInt(1).Sub(fromF32(t, tc.Majority))
-		m := newMedian(stake)
+		raw := make([]int64, len(score))
 		for i, s := range score {
-			m.score[i] = s.Bits()
+			raw[i] = s.Bits()
 		}
-		got := m.weighted(minority, sum(stake))
+		got := newMedian(stake).weighted(raw, minority, sum(stake))
 		require.Equal(t, fromF32(t, want.Medians[c]), got, "case %d", c)
 		idx := make([]int, len(stake))
 		for i := range idx {
