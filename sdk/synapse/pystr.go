@@ -39,6 +39,12 @@ func PyStr(v any) string {
 	return b.String()
 }
 
+// pyFormatter is implemented by this package's types that know their
+// Python form better than their JSON tells (Dict: its values' Go types).
+type pyFormatter interface {
+	writePy(b *strings.Builder)
+}
+
 // writePy appends Python's str (top) or repr (nested) of v.
 func writePy(b *strings.Builder, v reflect.Value, top bool) {
 	if !v.IsValid() {
@@ -51,6 +57,10 @@ func writePy(b *strings.Builder, v reflect.Value, top bool) {
 			b.WriteString("None")
 			return
 		}
+	}
+	if f, ok := implementation[pyFormatter](v); ok {
+		f.writePy(b)
+		return
 	}
 	if m, ok := implementation[json.Marshaler](v); ok {
 		raw, err := m.MarshalJSON()
