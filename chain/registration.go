@@ -115,8 +115,8 @@ func burnedRegister(s *State, b Block, coldkey tao.AccountID, c tx.BurnedRegiste
 	if s.SubnetN(n) >= h.MaxAllowedUids {
 		prune, ok := s.neuronToPrune(n, b)
 		if !ok {
-			return fmt.Errorf("%w: all %d uids of netuid %d are immune; retry when the immunity period (%d blocks) of the newest ends",
-				tx.ErrSubnetFull, h.MaxAllowedUids, n, h.ImmunityPeriod)
+			return fmt.Errorf("%w: the %d uids of netuid %d all hold the owner's immortal hotkeys (immune_owner_uids_limit %d); the owner may raise max_allowed_uids",
+				tx.ErrSubnetFull, h.MaxAllowedUids, n, h.ImmuneOwnerUidsLimit)
 		}
 		uid, full = prune, true
 		replaced, _ = s.HotkeyAt(n, prune)
