@@ -193,6 +193,41 @@ func TestRun_EmptyAndTiny(t *testing.T) {
 	}
 }
 
+func TestRun_AllZeroWeights(t *testing.T) {
+	in := twoValidators()
+	for i := range in.Neurons {
+		for k := range in.Neurons[i].Weights {
+			in.Neurons[i].Weights[k].Value = 0 // explicit zero entries: every row sums to 0
+		}
+	}
+	out := Run(in)
+	for i, r := range out.Neurons {
+		require.Zero(t, r.Incentive, "uid %d", i)
+		require.Zero(t, r.Consensus, "uid %d", i)
+		require.Zero(t, r.ServerEmission, "uid %d", i)
+	}
+	// No incentive: validators are paid by active stake (600:400).
+	require.Equal(t, uint64(599_999_999), uint64(out.Neurons[0].ValidatorEmission))
+	require.Equal(t, uint64(399_999_999), uint64(out.Neurons[1].ValidatorEmission))
+}
+
+func TestRun_ZeroDivisorsEverywhere(t *testing.T) {
+	// Zero emission, κ = 0, no stake, no weights: every normalisation divides
+	// by zero and every share must come out 0 without a panic.
+	in := twoValidators()
+	in.Emission = 0
+	in.Params.Kappa = 0
+	in.Params.BondsMovingAverage = 0
+	for i := range in.Neurons {
+		in.Neurons[i].Stake = fixed.I64F64{}
+	}
+	for _, r := range Run(in).Neurons {
+		require.Zero(t, r.Emission)
+		require.Zero(t, r.StakeWeight)
+		require.Zero(t, r.Dividends)
+	}
+}
+
 func TestRun_IgnoresOutOfRangeUIDs(t *testing.T) {
 	base := Input{Block: 10, LastTempo: 5, Emission: 1_000_000, Params: DefaultHyperparameters(), Neurons: []Neuron{
 		{Stake: StakeFromRao(100), LastUpdate: 9, ValidatorPermit: true, Weights: []Entry{{1, 65535}}, Bonds: []Entry{{1, 1000}}},
