@@ -72,47 +72,60 @@ func WriteHeaders(h http.Header, s Synapse) {
 	if !(timeout > 0) {
 		timeout = DefaultTimeout
 	}
-	h[HeaderName] = []string{name}
-	h[HeaderTimeout] = []string{PyFloat(timeout)}
-	writeTerminal(h, &axonKeys, &b.Axon)
-	writeTerminal(h, &dendriteKeys, &b.Dendrite)
-	writeInputObjs(h, s)
-	h[HeaderSize] = []string{strconv.FormatInt(b.HeaderSize, 10)}
-	h[HeaderTotalSize] = []string{strconv.FormatInt(b.TotalSize, 10)}
-	h[HeaderBodyHash] = []string{BodyHash(s)}
+	w := headerWriter{h: h, vals: make([]string, 0, 32)}
+	w.set(HeaderName, name)
+	w.set(HeaderTimeout, PyFloat(timeout))
+	w.terminal(&axonKeys, &b.Axon)
+	w.terminal(&dendriteKeys, &b.Dendrite)
+	w.inputObjs(s)
+	w.set(HeaderSize, strconv.FormatInt(b.HeaderSize, 10))
+	w.set(HeaderTotalSize, strconv.FormatInt(b.TotalSize, 10))
+	w.set(HeaderBodyHash, BodyHash(s))
 }
 
-func writeTerminal(h http.Header, keys *[terminalFieldNum]string, t *TerminalInfo) {
-	set := func(i int, v string) { h[keys[i]] = []string{v} }
+// headerWriter sets single-valued headers whose value slices share one
+// backing array: a synapse has some twenty headers, and this is per request.
+type headerWriter struct {
+	h    http.Header
+	vals []string
+}
+
+func (w *headerWriter) set(key, v string) {
+	w.vals = append(w.vals, v)
+	n := len(w.vals)
+	w.h[key] = w.vals[n-1 : n : n]
+}
+
+func (w *headerWriter) terminal(keys *[terminalFieldNum]string, t *TerminalInfo) {
 	if t.StatusCode != 0 {
-		set(0, strconv.Itoa(t.StatusCode))
+		w.set(keys[0], strconv.Itoa(t.StatusCode))
 	}
 	if t.StatusMessage != "" {
-		set(1, t.StatusMessage)
+		w.set(keys[1], t.StatusMessage)
 	}
 	if t.ProcessTime != 0 {
-		set(2, PyFloat(t.ProcessTime))
+		w.set(keys[2], PyFloat(t.ProcessTime))
 	}
 	if t.IP != "" {
-		set(3, t.IP)
+		w.set(keys[3], t.IP)
 	}
 	if t.Port != 0 {
-		set(4, strconv.Itoa(t.Port))
+		w.set(keys[4], strconv.Itoa(t.Port))
 	}
 	if t.Version != 0 {
-		set(5, strconv.Itoa(t.Version))
+		w.set(keys[5], strconv.Itoa(t.Version))
 	}
 	if t.Nonce != 0 {
-		set(6, strconv.FormatInt(t.Nonce, 10))
+		w.set(keys[6], strconv.FormatInt(t.Nonce, 10))
 	}
 	if t.UUID != "" {
-		set(7, t.UUID)
+		w.set(keys[7], t.UUID)
 	}
 	if t.Hotkey != "" {
-		set(8, t.Hotkey)
+		w.set(keys[8], t.Hotkey)
 	}
 	if t.Signature != "" {
-		set(9, t.Signature)
+		w.set(keys[9], t.Signature)
 	}
 }
 
@@ -126,7 +139,7 @@ type inputObj struct {
 
 var inputObjCache sync.Map // reflect.Type → []inputObj
 
-func writeInputObjs(h http.Header, s Synapse) {
+func (w *headerWriter) inputObjs(s Synapse) {
 	v := reflect.ValueOf(s)
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
@@ -145,7 +158,7 @@ func writeInputObjs(h http.Header, s Synapse) {
 		if o.nilable && v.FieldByIndex(o.index).IsNil() {
 			continue
 		}
-		h[o.key] = []string{o.value}
+		w.set(o.key, o.value)
 	}
 }
 
