@@ -14,6 +14,7 @@ import (
 //   - the pools and stakes are consistent (checkStakingInvariants): each
 //     subnet's AlphaOut is exactly what is staked, pending or held by the
 //     protocol;
+//   - the subnets' uid records and indexes agree (checkSubnetInvariants);
 //   - TotalIssuance equals the genesis supply plus everything minted minus
 //     everything recycled;
 //   - TotalIssuance does not exceed the total supply;
@@ -44,6 +45,9 @@ func CheckInvariants(s *State) error {
 		if sum, ok = sum.AddChecked(free); !ok {
 			return fmt.Errorf("chain: invariant: balances overflow")
 		}
+	}
+	if err := checkSubnetInvariants(s); err != nil {
+		return err
 	}
 	poolTAO, err := checkStakingInvariants(s)
 	if err != nil {

@@ -174,3 +174,31 @@ func decodeU16(what string, b []byte) uint16 {
 }
 
 func subnetAttr(n tao.NetUID) Attr { return Attr{"netuid", strconv.FormatUint(uint64(n), 10)} }
+
+// checkSubnetInvariants verifies the subnets' bookkeeping: each subnet's
+// neuron count matches its uid records, uids are dense from 0, the
+// indexes point back at the records, every registered hotkey has an
+// owner, and no subnet holds more neurons than it allows.
+func checkSubnetInvariants(s *State) error {
+	for _, n := range append([]tao.NetUID{tao.RootNetUID}, s.NetUIDs()...) {
+		nrs := s.Neurons(n)
+		if got := s.SubnetN(n); int(got) != len(nrs) {
+			return fmt.Errorf("chain: invariant: subnet %d counts %d neurons, has %d uid records", n, got, len(nrs))
+		}
+		if max := s.Hyperparams(n).MaxAllowedUids; len(nrs) > int(max) {
+			return fmt.Errorf("chain: invariant: subnet %d holds %d neurons, max_allowed_uids is %d", n, len(nrs), max)
+		}
+		for i, nr := range nrs {
+			if int(nr.UID) != i {
+				return fmt.Errorf("chain: invariant: subnet %d has uid %d at position %d", n, nr.UID, i)
+			}
+			if uid, ok := s.UIDOf(n, nr.Hotkey); !ok || uid != nr.UID {
+				return fmt.Errorf("chain: invariant: subnet %d uid %d: hotkey index gives %d, %t", n, nr.UID, uid, ok)
+			}
+			if _, ok := s.HotkeyOwner(nr.Hotkey); !ok {
+				return fmt.Errorf("chain: invariant: subnet %d uid %d: hotkey %s has no owner", n, nr.UID, nr.Hotkey)
+			}
+		}
+	}
+	return nil
+}

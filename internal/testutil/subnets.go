@@ -145,11 +145,15 @@ func (g SubnetCalls) Next(r *rand.Rand, st *chain.State) (*keys.Pair, tx.Call) {
 		}
 		return signer, tx.SetHyperparameter{NetUID: n, Name: names[r.IntN(len(names))], Value: r.Int64N(1000)}
 	default:
-		names := []string{"network_rate_limit", "default_tempo", "subnet_limit", "network_min_lock_cost"}
+		globals := []struct {
+			name string
+			max  int64
+		}{{"network_rate_limit", 5}, {"default_tempo", 60}, {"subnet_limit", 8}, {"network_min_lock_cost", 2000 * int64(tao.RaoPerTAO)}}
+		p := globals[r.IntN(len(globals))]
 		signer := g.Sudo
 		if r.IntN(4) == 0 {
 			signer = ck
 		}
-		return signer, tx.SudoSetGlobal{Name: names[r.IntN(len(names))], Value: r.Int64N(100) * int64(tao.RaoPerTAO) / 10}
+		return signer, tx.SudoSetGlobal{Name: p.name, Value: r.Int64N(p.max + 1)}
 	}
 }

@@ -1,0 +1,44 @@
+package chain_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gotensor/gotensor/chain"
+	"github.com/gotensor/gotensor/internal/testutil"
+	"github.com/gotensor/gotensor/tao"
+)
+
+// TestSubnets_Randomized runs random subnet calls, valid and not, block
+// after block; the harness checks every invariant after each block, and
+// CheckTx must agree with the block's verdict on every call.
+func TestSubnets_Randomized(t *testing.T) {
+	blocks := 150
+	if testing.Short() {
+		blocks = 40
+	}
+	coldkeys := testutil.Pairs(t, "rand-cold", 4)
+	g := testutil.SubnetCalls{Coldkeys: coldkeys, Hotkeys: testutil.Pairs(t, "rand-hot", 12), Sudo: alice(t)}
+	h := testutil.NewHarness(t, testutil.Genesis(100_000*tao.RaoPerTAO, coldkeys...))
+	r := rand.New(rand.NewPCG(7, 7))
+	ok := 0
+	for range blocks {
+		var txs [][]byte
+		st := h.State()
+		for range 3 {
+			p, call := g.Next(r, st)
+			txs = append(txs, h.Tx(p, call))
+		}
+		res := h.Block(txs...)
+		for _, tr := range res.TxResults {
+			if tr.Code == 0 {
+				ok++
+			}
+		}
+	}
+	require.NoError(t, chain.CheckInvariants(h.State()))
+	require.Greater(t, ok, blocks/2, "most generated calls succeed")
+	require.NotEmpty(t, h.State().NetUIDs())
+}
