@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gotensor/gotensor/chain/yuma"
+	"github.com/gotensor/gotensor/fixed"
 	"github.com/gotensor/gotensor/tao"
 )
 
@@ -218,11 +219,9 @@ func decodeNeuron(rn neuronJSON, i, n int) (yuma.Neuron, error) {
 		return yuma.Neuron{}, fmt.Errorf("%s.uid: got %d, want %d (neurons are listed by uid 0..n-1)", path, uid, i)
 	}
 	nr := yuma.Neuron{CommitBlock: yuma.NoCommit, ValidatorPermit: rn.ValidatorPermit != nil && *rn.ValidatorPermit}
-	stake, err := uintField(rn.Stake, path+".stake", math.MaxUint64, nil)
-	if err != nil {
+	if nr.Stake, err = stakeField(rn.Stake, path+".stake"); err != nil {
 		return yuma.Neuron{}, err
 	}
-	nr.Stake = yuma.StakeFromRao(tao.Rao(stake))
 	var zero uint64
 	if nr.RegisteredAt, err = uintField(rn.RegisteredAt, path+".registered_at", math.MaxUint64, &zero); err != nil {
 		return yuma.Neuron{}, err
@@ -243,6 +242,29 @@ func decodeNeuron(rn neuronJSON, i, n int) (yuma.Neuron, error) {
 		return yuma.Neuron{}, err
 	}
 	return nr, nil
+}
+
+// stakeField reads a stake weight: an integer number of rao, or a decimal
+// string holding the exact I64F64 the chain computed (alpha + root stake ×
+// tao weight has a fractional part), e.g. "1234.5".
+func stakeField(raw json.RawMessage, path string) (fixed.I64F64, error) {
+	s := bytes.TrimSpace(raw)
+	if len(s) == 0 || s[0] != '"' {
+		v, err := uintField(raw, path, math.MaxUint64, nil)
+		return yuma.StakeFromRao(tao.Rao(v)), err
+	}
+	var text string
+	if err := json.Unmarshal(s, &text); err != nil {
+		return fixed.I64F64{}, fmt.Errorf("%s: %v", path, err)
+	}
+	v, err := fixed.ParseI64F64(text)
+	switch {
+	case err != nil:
+		return fixed.I64F64{}, fmt.Errorf("%s: %q is not a decimal stake", path, text)
+	case v.IsNeg():
+		return fixed.I64F64{}, fmt.Errorf("%s: %q is negative", path, text)
+	}
+	return v, nil
 }
 
 // decodeRow reads a sparse row of [uid, u16] pairs with distinct uids < n.

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gotensor/gotensor/chain/yuma"
+	"github.com/gotensor/gotensor/fixed"
 	"github.com/gotensor/gotensor/tao"
 )
 
@@ -34,8 +35,12 @@ func epochDoc(in yuma.Input) string {
 	}
 	neurons := []map[string]any{}
 	for i, nr := range in.Neurons {
+		var stake any = nr.Stake.ToUint()
+		if yuma.StakeFromRao(tao.Rao(nr.Stake.ToUint())) != nr.Stake {
+			stake = nr.Stake.String() // a fractional stake weight travels as exact decimal text
+		}
 		m := map[string]any{
-			"uid": i, "stake": nr.Stake.ToUint(), "registered_at": nr.RegisteredAt, "last_update": nr.LastUpdate,
+			"uid": i, "stake": stake, "registered_at": nr.RegisteredAt, "last_update": nr.LastUpdate,
 			"validator_permit": nr.ValidatorPermit, "weights": pairs(nr.Weights), "bonds": pairs(nr.Bonds),
 		}
 		if nr.CommitBlock != yuma.NoCommit {
@@ -70,6 +75,9 @@ func randomEpochInput(r *rand.Rand, n int) yuma.Input {
 		}
 		if r.IntN(3) == 0 {
 			nr.CommitBlock = uint64(80 + r.IntN(20))
+		}
+		if r.IntN(3) == 0 { // a fractional stake weight, as alpha + root × tao weight gives
+			nr.Stake = fixed.I64F64FromBits(uint64(r.IntN(1<<40)), r.Uint64())
 		}
 		for _, j := range r.Perm(n) {
 			if r.IntN(2) == 0 {
@@ -142,6 +150,14 @@ func TestYumaEpoch_DocumentedExample(t *testing.T) {
 	require.False(t, in.Neurons[1].ValidatorPermit)
 }
 
+func TestYumaEpoch_DecimalStakeIsExact(t *testing.T) {
+	in, err := decodeEpochInput([]byte(`{"block": 1, "last_tempo": 0, "emission": 1,
+	  "neurons": [{"uid": 0, "stake": "1234.5"}, {"uid": 1, "stake": "0.000000000000000000054210108624275221700372640043497085571289062"}]}`))
+	require.NoError(t, err)
+	require.Equal(t, fixed.I64F64FromRatio(2469, 2), in.Neurons[0].Stake)
+	require.Equal(t, fixed.I64F64FromBits(0, 1), in.Neurons[1].Stake, "2^-64, the smallest I64F64")
+}
+
 func TestYumaEpoch_RejectsBadInput(t *testing.T) {
 	valid := func(edit func(m map[string]any)) string {
 		m := map[string]any{
@@ -169,9 +185,10 @@ func TestYumaEpoch_RejectsBadInput(t *testing.T) {
 		{"missing neurons", valid(func(m map[string]any) { delete(m, "neurons") }), "neurons: required"},
 		{"negative emission", valid(func(m map[string]any) { m["emission"] = -1 }), "emission: -1 is negative"},
 		{"fractional block", valid(func(m map[string]any) { m["block"] = 1.5 }), "block: 1.5 is not an integer"},
-		{"string stake", valid(func(m map[string]any) { neuron(m, 0)["stake"] = "5" }), `neurons[0].stake: expected an integer`},
 		{"missing stake", valid(func(m map[string]any) { delete(neuron(m, 1), "stake") }), "neurons[1].stake: required"},
 		{"huge stake", valid(func(m map[string]any) { neuron(m, 0)["stake"] = json.Number("18446744073709551616") }), "neurons[0].stake: 18446744073709551616 out of range"},
+		{"negative decimal stake", valid(func(m map[string]any) { neuron(m, 0)["stake"] = "-1.5" }), `neurons[0].stake: "-1.5" is negative`},
+		{"bad decimal stake", valid(func(m map[string]any) { neuron(m, 0)["stake"] = "5 rao" }), `neurons[0].stake: "5 rao" is not a decimal stake`},
 		{"uid order", valid(func(m map[string]any) { neuron(m, 1)["uid"] = 3 }), "neurons[1].uid: got 3, want 1"},
 		{"weight uid out of range", valid(func(m map[string]any) { neuron(m, 0)["weights"] = [][]int{{1, 5}, {9, 1}} }), "neurons[0].weights[1]: uid 9 out of range (n=2)"},
 		{"duplicate weight uid", valid(func(m map[string]any) { neuron(m, 0)["weights"] = [][]int{{1, 5}, {1, 6}} }), "neurons[0].weights[1]: duplicate uid 1"},
