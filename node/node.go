@@ -132,13 +132,27 @@ func New(home string, o Options) (*Node, error) {
 		closeApp(app)
 		return nil, fmt.Errorf("node: %w", err)
 	}
-	n := &Node{home: home, cfg: cfg, comet: comet, app: app, dbs: dbs, log: logger, rpc: rpclocal.New(comet)}
+	n := &Node{home: home, cfg: cfg, comet: comet, app: app, dbs: dbs, log: logger, rpc: localRPC(comet)}
 	n.api = api.New(api.Config{
 		CommitTimeout: time.Duration(cfg.CommitTimeout),
 		Logger:        logger.With("module", "api"),
 		Metrics:       apiM,
 	}, app.Chain, n.rpc)
 	return n, nil
+}
+
+// localRPC returns CometBFT's in-process RPC client for the API. Building
+// it serialises the genesis into base64 chunks for the genesis_chunked
+// endpoint and keeps them; the API never serves the genesis, so the chunks
+// are built without app_state, which holds every genesis account (80 MiB
+// for a million accounts). CometBFT's own RPC server, when enabled, keeps
+// its full copy.
+func localRPC(comet *cmtnode.Node) *rpclocal.Local {
+	doc := comet.GenesisDoc()
+	appState := doc.AppState
+	doc.AppState = nil
+	defer func() { doc.AppState = appState }()
+	return rpclocal.New(comet)
 }
 
 // applyOverrides applies the per-run settings of o over the files.

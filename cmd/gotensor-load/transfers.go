@@ -51,6 +51,9 @@ func runTransfers(ctx context.Context, args []string) error {
 		return errors.New("want senders ≥ 1, txs ≥ senders, workers ≥ 1")
 	}
 
+	// nodeHeight tells the committed height at each submission: the
+	// node's own when it runs in-process, else the last block streamed.
+	var nodeHeight func() int64
 	fmt.Printf("deriving %d sender keys…\n", cfg.senders)
 	pairs := senderPairs(cfg.senders)
 	url := cfg.network
@@ -79,6 +82,7 @@ func runTransfers(ctx context.Context, args []string) error {
 			return err
 		}
 		url = n.APIURL()
+		nodeHeight = n.Height
 		fmt.Printf("in-process node: %s, block time %s, tx indexer %s\n", url, cfg.blockTime, cfg.indexer)
 	}
 	c, err := client.New(url, client.Options{Timeout: 30 * time.Second})
@@ -94,7 +98,7 @@ func runTransfers(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return measure(ctx, c, signed, cfg)
+	return measure(ctx, c, signed, cfg, nodeHeight)
 }
 
 // fund gives every sender 1,000 TAO from //Alice on a remote node.
@@ -176,7 +180,7 @@ type included struct {
 	code   uint32
 }
 
-func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg transferConfig) error {
+func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg transferConfig, nodeHeight func() int64) error {
 	var (
 		latest    atomic.Int64
 		mu        sync.Mutex // guards submitted, seen, blocks
@@ -189,6 +193,9 @@ func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg trans
 		return err
 	}
 	latest.Store(st.Height)
+	if nodeHeight == nil {
+		nodeHeight = latest.Load
+	}
 	sub, err := c.Subscribe(ctx, 0)
 	if err != nil {
 		return err
@@ -277,7 +284,7 @@ func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg trans
 						}
 					}
 					raw := txs[k]
-					s := sent{at: time.Now(), height: latest.Load()}
+					s := sent{at: time.Now(), height: nodeHeight()}
 					res, err := c.SubmitTx(ctx, raw, false)
 					if err != nil {
 						var te *client.TxError
