@@ -213,12 +213,12 @@ var globalParamTable = []globalParam{
 	networkParam("start_call_delay", func(p *NetworkParams) any { return &p.StartCallDelay }, 0, maxI64, "blocks"),
 	networkParam("admin_freeze_window", func(p *NetworkParams) any { return &p.AdminFreezeWindow }, 0, maxI64, "blocks"),
 	networkParam("owner_hyperparam_rate_limit", func(p *NetworkParams) any { return &p.OwnerHyperparamRateLimit }, 0, maxI64, "tempos"),
-	stakingParam("default_min_stake", 0x01, 1, int64(totalSupply), "rao"),
-	stakingParam("nominator_min_required_stake", 0x02, 0, 1<<40, "millionths"),
-	stakingParam("default_delegate_take", 0x03, 0, math.MaxUint16, "u16"),
-	stakingParam("min_delegate_take", 0x04, 0, math.MaxUint16, "u16"),
-	stakingParam("max_delegate_take", 0x05, 0, math.MaxUint16, "u16"),
-	stakingParam("tx_delegate_take_rate_limit", 0x06, 0, maxI64, "blocks"),
+	stakingParam("default_min_stake", func(p *StakingParams) any { return &p.MinStake }, 1, int64(totalSupply), "rao"),
+	stakingParam("nominator_min_required_stake", func(p *StakingParams) any { return &p.NominatorMinStake }, 0, 1<<40, "millionths"),
+	stakingParam("default_delegate_take", func(p *StakingParams) any { return &p.DefaultTake }, 0, math.MaxUint16, "u16"),
+	stakingParam("min_delegate_take", func(p *StakingParams) any { return &p.MinTake }, 0, math.MaxUint16, "u16"),
+	stakingParam("max_delegate_take", func(p *StakingParams) any { return &p.MaxTake }, 0, math.MaxUint16, "u16"),
+	stakingParam("tx_delegate_take_rate_limit", func(p *StakingParams) any { return &p.TakeRateLimit }, 0, maxI64, "blocks"),
 }
 
 // lookupGlobalParam finds a row by name or alias.

@@ -82,7 +82,7 @@ const (
 	prefixStake        = 0x32 // coldkey (32) hotkey (32) netuid (2) → shares U64F64
 	prefixStakeIndex   = 0x33 // netuid (2) hotkey (32) coldkey (32) → empty: who stakes on a subnet
 	prefixDelegateTake = 0x34 // hotkey (32) → take u16, block of the last take change u64
-	prefixStakingParam = 0x35 // param id (1) → u64, see the staking param ids (takes.go)
+	prefixStakingParam = 0x35 // (none) → StakingParams (versioned, takes.go)
 )
 
 // Chain parameters (prefixParam), adjustable by sudo.

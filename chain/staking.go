@@ -88,16 +88,18 @@ func (s *State) shares(coldkey, hotkey tao.AccountID, n tao.NetUID) fixed.U64F64
 	return decodeShares(b)
 }
 
-// setShares stores coldkey's shares and keeps the subnet index in step: a
-// holder with no shares has neither record.
-func (s *State) setShares(coldkey, hotkey tao.AccountID, n tao.NetUID, sh fixed.U64F64) {
+// setShares replaces coldkey's shares old with sh and keeps the subnet
+// index in step: a holder with no shares has neither record.
+func (s *State) setShares(coldkey, hotkey tao.AccountID, n tao.NetUID, old, sh fixed.U64F64) {
 	if sh.IsZero() {
 		s.kv.Delete(stakeKey(coldkey, hotkey, n))
 		s.kv.Delete(stakeIndexKey(n, hotkey, coldkey))
 		return
 	}
 	s.kv.Set(stakeKey(coldkey, hotkey, n), appendShares(nil, sh))
-	s.kv.Set(stakeIndexKey(n, hotkey, coldkey), []byte{})
+	if old.IsZero() {
+		s.kv.Set(stakeIndexKey(n, hotkey, coldkey), []byte{})
+	}
 }
 
 func decodeShares(b []byte) fixed.U64F64 {
@@ -137,12 +139,13 @@ func (s *State) addStakeAlpha(coldkey, hotkey tao.AccountID, n tao.NetUID, alpha
 		return nil
 	}
 	p := s.hotkeyPool(hotkey, n)
-	sh, err := p.Stake(s.shares(coldkey, hotkey, n), alpha)
+	held := s.shares(coldkey, hotkey, n)
+	sh, err := p.Stake(held, alpha)
 	if err != nil {
 		return shareError(hotkey, n, err)
 	}
 	s.setHotkeyPool(hotkey, n, p)
-	s.setShares(coldkey, hotkey, n, sh)
+	s.setShares(coldkey, hotkey, n, held, sh)
 	return nil
 }
 
@@ -172,7 +175,7 @@ func (s *State) removeStakeAlpha(coldkey, hotkey tao.AccountID, n tao.NetUID, al
 		return shareError(hotkey, n, err)
 	}
 	s.setHotkeyPool(hotkey, n, p)
-	s.setShares(coldkey, hotkey, n, sh)
+	s.setShares(coldkey, hotkey, n, held, sh)
 	return nil
 }
 

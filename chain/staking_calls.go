@@ -403,6 +403,9 @@ func (s *State) checkHotkey(call string, hotkey tao.AccountID) error {
 // emitStake records a stake change; price is the pool's spot price after
 // it, in rao per alpha.
 func (s *State) emitStake(typ string, coldkey, hotkey tao.AccountID, n tao.NetUID, taoAmount, alpha, fee tao.Rao) {
+	if !s.recording() {
+		return
+	}
 	s.emit(typ, accountAttr("coldkey", coldkey), accountAttr("hotkey", hotkey), netuidAttr(n),
 		amountAttr("tao", taoAmount), amountAttr("alpha", alpha), amountAttr("price", priceRao(s.Price(n))),
 		amountAttr("fee", fee))
@@ -484,7 +487,9 @@ func associateHotkey(s *State, _ Block, signer tao.AccountID, c tx.AssociateHotk
 	if err := s.claimHotkey(signer, c.Hotkey); err != nil {
 		return err
 	}
-	s.emit(EventHotkeyAssociated, accountAttr("coldkey", signer), accountAttr("hotkey", c.Hotkey))
+	if s.recording() {
+		s.emit(EventHotkeyAssociated, accountAttr("coldkey", signer), accountAttr("hotkey", c.Hotkey))
+	}
 	return nil
 }
 
@@ -502,7 +507,9 @@ func (s *State) checkHotkeyOwner(call string, coldkey, hotkey tao.AccountID) err
 }
 
 func (s *State) emitTake(typ string, coldkey, hotkey tao.AccountID, take uint16) {
-	s.emit(typ, accountAttr("coldkey", coldkey), accountAttr("hotkey", hotkey), Attr{"take", strconv.Itoa(int(take))})
+	if s.recording() {
+		s.emit(typ, accountAttr("coldkey", coldkey), accountAttr("hotkey", hotkey), Attr{"take", strconv.Itoa(int(take))})
+	}
 }
 
 // takeString formats a u16 take as a percentage with two decimals,

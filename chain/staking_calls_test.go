@@ -416,3 +416,29 @@ func TestStakingParams_Sudo(t *testing.T) {
 	e.fails(envSudo, tx.SudoSetGlobal{Name: "max_delegate_take", Value: 65536}, tx.ErrHyperparameterBounds)
 	e.fails(acct(1), tx.SudoSetGlobal{Name: "default_min_stake", Value: 5}, tx.ErrSudoOnly)
 }
+
+// BenchmarkAddStake measures a whole add_stake through Apply (nonce, fee,
+// validation, swap, share pool, events), in blocks of 100 transactions on
+// a cache over the in-memory store, as the app executes them.
+func BenchmarkAddStake(b *testing.B) {
+	e := newStakeEnv(b)
+	e.subnet(1, 10_000*tao.RaoPerTAO, 10_000*tao.RaoPerTAO)
+	cold, hot := acct(1), acct(11)
+	e.hotkey(cold, hot)
+	root := e.s
+	call := tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: 10_000_000}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; {
+		st := root.Branch()
+		for j := 0; j < 100 && i < b.N; j, i = j+1, i+1 {
+			t := &tx.Tx{Body: tx.Body{ChainID: "c", Nonce: st.Account(cold).Nonce, Call: call}, Signer: cold}
+			if res := Apply(st, Block{Height: tao.BlockHeight(i)}, t, true); res.Code != 0 {
+				b.Fatalf("add_stake %d: %s", i, res.Log)
+			}
+		}
+		st.Write()
+		st.TakeEvents()
+		root.TakeEvents()
+	}
+}

@@ -41,41 +41,66 @@ func DefaultStakingParams() StakingParams {
 	}
 }
 
-// stakingParamFields maps each staking parameter's storage id (under
-// prefixStakingParam) to its field, a pointer as slot takes. Ids are never
-// reused.
-var stakingParamFields = map[byte]func(*StakingParams) any{
-	0x01: func(p *StakingParams) any { return &p.MinStake },
-	0x02: func(p *StakingParams) any { return &p.NominatorMinStake },
-	0x03: func(p *StakingParams) any { return &p.DefaultTake },
-	0x04: func(p *StakingParams) any { return &p.MinTake },
-	0x05: func(p *StakingParams) any { return &p.MaxTake },
-	0x06: func(p *StakingParams) any { return &p.TakeRateLimit },
+// stakingParamFields lists StakingParams' fields in storage order: append,
+// never reorder (a shorter stored value leaves the new fields at their
+// defaults).
+var stakingParamFields = []func(*StakingParams) any{
+	func(p *StakingParams) any { return &p.MinStake },
+	func(p *StakingParams) any { return &p.NominatorMinStake },
+	func(p *StakingParams) any { return &p.DefaultTake },
+	func(p *StakingParams) any { return &p.MinTake },
+	func(p *StakingParams) any { return &p.MaxTake },
+	func(p *StakingParams) any { return &p.TakeRateLimit },
 }
 
-// StakingParams returns the current staking parameters; one never set has
-// its default.
+const stakingParamsVersion = 1
+
+// StakingParams returns the current staking parameters, one read for all
+// of them (the stake calls consult them on every call).
 func (s *State) StakingParams() StakingParams {
 	p := DefaultStakingParams()
-	for id := byte(1); id <= byte(len(stakingParamFields)); id++ {
-		if b := s.kv.Get([]byte{prefixStakingParam, id}); b != nil {
-			slot{stakingParamFields[id](&p)}.set(int64(decodeU64("staking param", b)))
+	b := s.kv.Get([]byte{prefixStakingParam})
+	if b == nil {
+		return p
+	}
+	if b[0] != stakingParamsVersion {
+		panic("chain: corrupt staking params: unknown encoding version")
+	}
+	b = b[1:]
+	for _, f := range stakingParamFields {
+		if len(b) == 0 {
+			break
+		}
+		var err error
+		if b, err = (slot{f(&p)}).read(b); err != nil {
+			panic(fmt.Sprintf("chain: corrupt staking params: %v", err))
 		}
 	}
 	return p
 }
 
-// stakingParam makes the sudo_set_global row of staking parameter id.
+func (s *State) setStakingParams(p StakingParams) {
+	b := []byte{stakingParamsVersion}
+	for _, f := range stakingParamFields {
+		b = slot{f(&p)}.append(b)
+	}
+	s.kv.Set([]byte{prefixStakingParam}, b)
+}
+
+// stakingParam makes the sudo_set_global row of a StakingParams field;
 // sudo_set_global checks the bounds before set.
-func stakingParam(name string, id byte, lo, hi int64, unit string) globalParam {
-	field := stakingParamFields[id]
+func stakingParam(name string, field func(*StakingParams) any, lo, hi int64, unit string) globalParam {
 	return globalParam{
 		name: name, min: lo, max: hi, unit: unit,
 		get: func(s *State) int64 {
 			p := s.StakingParams()
 			return slot{field(&p)}.get()
 		},
-		set: func(s *State, v int64) { s.kv.Set([]byte{prefixStakingParam, id}, encodeU64(uint64(v))) },
+		set: func(s *State, v int64) {
+			p := s.StakingParams()
+			slot{field(&p)}.set(v)
+			s.setStakingParams(p)
+		},
 	}
 }
 
