@@ -436,3 +436,48 @@ func denseTopKNonzero(v []fixed.I32F32, k int) []bool {
 	}
 	return res
 }
+
+// literalLiquidEMA transcribes compute_liquid_alpha_values_sparse (the
+// merge walk over each row for every column j) and mat_ema_alpha_sparse,
+// for checking emaAlpha on rows in any order.
+func literalLiquidEMA(next, prev [][]Entry, n int, alphaAt func(j uint16, w, b fixed.I32F32) fixed.I32F32, conv func(uint16) fixed.I32F32) [][]Entry {
+	zero, one := fixed.I32F32{}, fixed.I32F32FromInt(1)
+	out := make([][]Entry, len(next))
+	for i := range next {
+		alphas := make([]fixed.I32F32, n)
+		w, b := 0, 0
+		for j := range n {
+			var weight, bond fixed.I32F32
+			for w < len(next[i]) && int(next[i][w].UID) < j {
+				w++
+			}
+			if w < len(next[i]) && int(next[i][w].UID) == j {
+				weight = conv(next[i][w].Value)
+			}
+			for b < len(prev[i]) && int(prev[i][b].UID) < j {
+				b++
+			}
+			if b < len(prev[i]) && int(prev[i][b].UID) == j {
+				bond = conv(prev[i][b].Value)
+			}
+			alphas[j] = alphaAt(uint16(j), weight, bond)
+		}
+		decayed := make([]fixed.I32F32, n)
+		for _, e := range prev[i] {
+			if int(e.UID) < n {
+				decayed[e.UID] = one.SaturatingSub(alphas[e.UID]).SaturatingMul(conv(e.Value))
+			}
+		}
+		for _, e := range next[i] {
+			if int(e.UID) >= n {
+				continue
+			}
+			a := alphas[e.UID]
+			inc := a.SaturatingMul(conv(e.Value)).Max(zero)
+			if v := decayed[e.UID].SaturatingAdd(inc).Min(one); v.Cmp(zero) > 0 {
+				out[i] = append(out[i], Entry{e.UID, v.ToU16Proportion()})
+			}
+		}
+	}
+	return out
+}

@@ -382,3 +382,61 @@ func FuzzRun(f *testing.F) {
 		}
 	})
 }
+
+// TestEmaAlpha_MatchesLiteralWalk checks the liquid-alpha EMA, including
+// subtensor's merge-walk lookups on rows that are not in uid order and on
+// rows holding uids >= n, against a direct transcription.
+func TestEmaAlpha_MatchesLiteralWalk(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	conv := fixed.I32F32FromU16Proportion
+	for it := range 500 {
+		n := 1 + r.IntN(12)
+		randRow := func() []Entry {
+			var row []Entry
+			for _, j := range r.Perm(n + 2) {
+				if r.IntN(2) == 0 {
+					row = append(row, Entry{uint16(j), uint16(r.IntN(65536))})
+				}
+			}
+			if r.IntN(2) == 0 {
+				slices.SortFunc(row, func(a, b Entry) int { return int(a.UID) - int(b.UID) })
+			}
+			return row
+		}
+		var next, prev [][]Entry
+		nm, pm := newMatrix(n, 0), newMatrix(n, 0)
+		for range n {
+			nr, pr := randRow(), randRow()
+			next, prev = append(next, nr), append(prev, pr)
+			for _, e := range nr {
+				if int(e.UID) < n { // weights never hold uids >= n
+					nm.push(e.UID, conv(e.Value))
+				}
+			}
+			nm.endRow()
+			for _, e := range pr {
+				pm.push(e.UID, conv(e.Value))
+			}
+			pm.endRow()
+		}
+		for i := range next {
+			next[i] = slices.DeleteFunc(next[i], func(e Entry) bool { return int(e.UID) >= n })
+		}
+		cons := make([]fixed.I32F32, n)
+		for j := range cons {
+			cons[j] = fixed.I32F32FromBits(int64(r.IntN(1 << 32)))
+		}
+		la := newLiquidAlpha(DefaultHyperparameters())
+		alphaAt := func(j uint16, w, b fixed.I32F32) fixed.I32F32 { return la.alpha(cons[j], w, b) }
+		got := emaAlpha(nil, nm, pm, alphaAt)
+		want := literalLiquidEMA(next, prev, n, alphaAt, conv)
+		for i := range n {
+			cols, vals := got.row(i)
+			var row []Entry
+			for k, j := range cols {
+				row = append(row, Entry{j, vals[k].ToU16Proportion()})
+			}
+			require.Equal(t, want[i], row, "iteration %d row %d", it, i)
+		}
+	}
+}
