@@ -96,7 +96,8 @@ type Result struct {
 	StakeWeight, Consensus, Incentive, Dividends, ValidatorTrust uint16
 	ServerEmission, ValidatorEmission, Emission                  tao.Rao
 	// Bonds is the row to store: the EMA bonds for a uid holding the new
-	// permit, empty otherwise.
+	// permit, empty otherwise. The rows of one Output may share a backing
+	// array (each with capacity equal to its length, so appending copies).
 	Bonds []Entry
 }
 
