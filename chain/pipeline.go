@@ -161,6 +161,14 @@ func dispatch(s *State, b Block, signer tao.AccountID, call tx.Call) error {
 		return decreaseTake(s, b, signer, c)
 	case tx.AssociateHotkey:
 		return associateHotkey(s, b, signer, c)
+	case tx.SetWeights:
+		return setWeights(s, b, signer, c)
+	case tx.CommitWeights:
+		return commitWeights(s, b, signer, c)
+	case tx.RevealWeights:
+		return revealWeights(s, b, signer, c)
+	case tx.BatchSetWeights:
+		return batchSetWeights(s, b, signer, c)
 	default:
 		return fmt.Errorf("%w: %s", tx.ErrNotSupported, call.Kind())
 	}
