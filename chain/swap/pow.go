@@ -52,9 +52,17 @@ func powRatioScaled(bn, bd, en, ed *big.Int, precision uint, scale *big.Int) (*b
 
 // powSeries is the ln/exp fallback of powRatioScaled.
 func powSeries(bn, bd, p, q *big.Int, precision uint, scale *big.Int) *big.Int {
-	requested := max(precision, 32, uint(scale.BitLen())+8)
-	c := seriesConsts(requested)
+	c := seriesConsts(max(precision, 32, uint(scale.BitLen())+8))
+	if c.internal == internal280 && bn.IsUint64() && bd.IsUint64() {
+		if v, ok := powSeries280(bn.Uint64(), bd.Uint64(), p, q, scale, c); ok {
+			return v
+		}
+	}
+	return powSeriesBig(bn, bd, p, q, c, scale)
+}
 
+// powSeriesBig is the series on math/big integers, for any precision.
+func powSeriesBig(bn, bd, p, q *big.Int, c *series, scale *big.Int) *big.Int {
 	lnBase := c.ln(bn)
 	lnBase.Sub(lnBase, c.ln(bd))
 	lnBase.Mul(lnBase, p)
@@ -63,7 +71,7 @@ func powSeries(bn, bd, p, q *big.Int, precision uint, scale *big.Int) *big.Int {
 	e := c.exp(lnBase)
 	roundGuard(e, e)
 	e.Mul(e, scale)
-	return e.Rsh(e, requested)
+	return e.Rsh(e, c.internal-guardBits)
 }
 
 // series holds the working constants for one requested precision.
@@ -122,11 +130,11 @@ func (c *series) ln(v *big.Int) *big.Int {
 func (c *series) ln1p(x *big.Int) *big.Int {
 	term := new(big.Int).Set(x)
 	result := new(big.Int).Set(x)
-	var next, n, rem, rounded, prev big.Int
+	var prod, next, n, rem, rounded, prev big.Int
 	roundGuard(&prev, result)
 	for i := 2; i <= c.maxIters; i++ {
-		term.Mul(term, x)
-		term.Rsh(term, c.internal) // arithmetic shift: floor division by 1.0
+		prod.Mul(term, x)           // not in place: an aliased Mul allocates
+		term.Rsh(&prod, c.internal) // arithmetic shift: floor division by 1.0
 		if term.Sign() == 0 {
 			break
 		}
@@ -152,13 +160,13 @@ func (c *series) ln1p(x *big.Int) *big.Int {
 func (c *series) exp(x *big.Int) *big.Int {
 	term := new(big.Int).Set(c.one)
 	result := new(big.Int).Set(c.one)
-	var n, rem, rounded, prev big.Int
+	var prod, n, rem, rounded, prev big.Int
 	roundGuard(&prev, result)
 	for i := 1; i <= c.maxIters; i++ {
 		// floor(t·x/(1.0·i)) = floor(floor(t·x/1.0)/i): shift, then a
 		// one-word division.
-		term.Mul(term, x)
-		term.Rsh(term, c.internal)
+		prod.Mul(term, x)
+		term.Rsh(&prod, c.internal)
 		floorDiv(term, term, n.SetInt64(int64(i)), &rem)
 		if term.Sign() == 0 {
 			break

@@ -134,3 +134,47 @@ func TestPowSeries_MatchesLiteralTranscription(t *testing.T) {
 		require.Equal(t, refPowSeries(bn, bd, p, q, precision, scale).String(), got.String(), "%s/%s ^ %s/%s", bn, bd, p, q)
 	}
 }
+
+// TestSeries280_MatchesBig checks the fixed-width series against the
+// math/big one on random bases, near-equal bases (the coinbase's small
+// buys), and exponents up to the fixed path's limit.
+func TestSeries280_MatchesBig(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	scale := new(big.Int).SetUint64(uint64(PerquintillOne))
+	c := seriesConsts(256)
+	n := 3000
+	if testing.Short() {
+		n = 300
+	}
+	fixedRuns := 0
+	for i := range n {
+		var bn, bd uint64
+		switch i % 3 {
+		case 0: // arbitrary
+			bn, bd = 1+rng.Uint64()>>rng.UintN(63), 1+rng.Uint64()>>rng.UintN(63)
+		case 1: // reserve and reserve plus a small buy
+			bn = 1_000_000 + rng.Uint64N(1<<60)
+			bd = bn + 1 + rng.Uint64N(bn/1000+1)
+		default: // a large swap on a small reserve
+			bn = 1_000_000 + rng.Uint64N(1<<40)
+			bd = bn * (1 + rng.Uint64N(1000))
+		}
+		w := 1 + rng.Uint64N(uint64(PerquintillOne)-1)
+		if i%4 == 0 {
+			w = uint64(PerquintillOne)/2 + rng.Uint64N(1<<30) // weights just off 0.5
+		}
+		p, q := new(big.Int).SetUint64(w), new(big.Int).SetUint64(uint64(PerquintillOne)-w)
+		if g := new(big.Int).GCD(nil, nil, p, q); g.Cmp(bigOne) > 0 {
+			p.Quo(p, g)
+			q.Quo(q, g)
+		}
+		want := powSeriesBig(new(big.Int).SetUint64(bn), new(big.Int).SetUint64(bd), p, q, c, scale)
+		got, ok := powSeries280(bn, bd, p, q, scale, c)
+		if !ok {
+			continue
+		}
+		fixedRuns++
+		require.Equal(t, want.String(), got.String(), "(%d/%d)^(%s/%s)", bn, bd, p, q)
+	}
+	require.Greater(t, fixedRuns, n/2, "most cases take the fixed path")
+}
