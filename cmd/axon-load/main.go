@@ -286,18 +286,22 @@ func (w *worker) dummy(axonHotkey string, nonce int64) *Dummy {
 	return d
 }
 
-// presign signs n requests for w in nonce order and builds the raw request
-// template: exactly the bytes a dendrite sends, with placeholders.
-func (w *worker) presign(n int, addr, axonHotkey string, base int64) error {
-	w.sigs = make([]presigned, n)
-	for i := range w.sigs {
-		d := w.dummy(axonHotkey, base+int64(i))
+// signMore appends up to n presigned requests to w's, in nonce order.
+func (w *worker) signMore(n int, axonHotkey string, base int64) error {
+	for range n {
+		d := w.dummy(axonHotkey, base+int64(len(w.sigs)))
 		synapse.SignRequest(w.pair, &d.Base)
-		w.sigs[i] = presigned{nonce: d.Dendrite.Nonce, sig: d.Dendrite.Signature}
 		if len(strconv.FormatInt(d.Dendrite.Nonce, 10)) != nonceDigits || len(d.Dendrite.Signature) != len(sigHolder) {
 			return errors.New("nonce or signature of unexpected width")
 		}
+		w.sigs = append(w.sigs, presigned{nonce: d.Dendrite.Nonce, sig: d.Dendrite.Signature})
 	}
+	return nil
+}
+
+// buildTemplate builds w's raw request: exactly the bytes a dendrite
+// sends, with placeholders for the nonce and the signature.
+func (w *worker) buildTemplate(addr, axonHotkey string) error {
 	d := w.dummy(axonHotkey, 0)
 	d.Dendrite.Nonce, _ = strconv.ParseInt(nonceHolder, 10, 64)
 	d.Dendrite.Signature = sigHolder
@@ -322,6 +326,54 @@ func (w *worker) presign(n int, addr, axonHotkey string, base int64) error {
 		return fmt.Errorf("template has %d nonces and %d signatures, want 2 of each", len(w.nonceAt), len(w.sigAt))
 	}
 	w.buf = make([]byte, len(w.template))
+	return nil
+}
+
+// presignTime bounds presigning. Nonces start at presigning's start plus
+// nonceLead, so that each dendrite instance's first request is neither
+// older than the axon's window (4 s + 12 s) nor more than its clock skew
+// (10 s) ahead whenever presigning ends.
+const (
+	presignTime = 20 * time.Second
+	nonceLead   = 9 * time.Second
+)
+
+// presign gives every worker up to n presigned requests, in rounds so that
+// all have about as many if presignTime runs out first.
+func presign(workers []*worker, n int, addr, axonHotkey string) error {
+	start := time.Now()
+	base := start.Add(nonceLead).UnixNano()
+	for _, w := range workers {
+		if err := w.buildTemplate(addr, axonHotkey); err != nil {
+			return err
+		}
+		w.sigs = make([]presigned, 0, n)
+	}
+	for len(workers[len(workers)-1].sigs) < n && time.Since(start) < presignTime {
+		jobs := make(chan *worker)
+		errs := make(chan error, len(workers))
+		var wg sync.WaitGroup
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for w := range jobs {
+					errs <- w.signMore(min(500, n-len(w.sigs)), axonHotkey, base)
+				}
+			}()
+		}
+		for _, w := range workers {
+			jobs <- w
+		}
+		close(jobs)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -429,30 +481,10 @@ func load(o options, addr string, axonKey tao.AccountID, hotkeys []*keys.Pair, s
 	var wg sync.WaitGroup
 	if raw {
 		total := o.warmup + o.duration
-		perWorker := min(o.maxPresign, int(float64(o.expect)*total.Seconds()*1.3)+1000) / o.conns
-		fmt.Fprintf(os.Stderr, "presigning %d requests...\n", perWorker*o.conns)
-		base := time.Now().UnixNano()
-		jobs := make(chan *worker)
-		errs := make(chan error, o.conns)
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for w := range jobs {
-					errs <- w.presign(perWorker, addr, axonHotkey, base)
-				}
-			}()
-		}
-		for _, w := range workers {
-			jobs <- w
-		}
-		close(jobs)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				return nil, err
-			}
+		perWorker := min(o.maxPresign, int(float64(o.expect)*total.Seconds()*1.2)+1000) / o.conns
+		fmt.Fprintf(os.Stderr, "presigning up to %d requests...\n", perWorker*o.conns)
+		if err := presign(workers, perWorker, addr, axonHotkey); err != nil {
+			return nil, err
 		}
 	}
 
