@@ -333,3 +333,62 @@ func TestEvents_StreamAndResume(t *testing.T) {
 	require.Equal(t, int64(3), got[0].Height)
 	require.Equal(t, 1, got[0].NumTxs)
 }
+
+func TestSubmitTxs_Batch(t *testing.T) {
+	_, cons, _, ts := newTestServer(t, api.Config{})
+	var got [][]byte
+	cons.SetBroadcast(func(raw cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
+		got = append(got, raw)
+		switch string(raw) {
+		case "dup":
+			return nil, mempool.ErrTxInCache
+		case "bad":
+			return &coretypes.ResultBroadcastTx{Code: tx.ErrSignature.Code, Log: "invalid signature"}, nil
+		}
+		return &coretypes.ResultBroadcastTx{Hash: raw.Hash()}, nil
+	})
+	body := `{"txs": ["` + base64.StdEncoding.EncodeToString([]byte("one")) + `", "0x646570", "0x627574", "0x` + fmt.Sprintf("%x", "bad") + `", "0x` + fmt.Sprintf("%x", "dup") + `"]}`
+	var res apitypes.SubmitTxsResult
+	resp := call(t, "POST", ts.URL+"/v1/txs", "application/json", body, &res)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, []string{"one", "dep", "but", "bad", "dup"}, func() []string {
+		var out []string
+		for _, g := range got {
+			out = append(out, string(g))
+		}
+		return out
+	}(), "submitted in order")
+	require.Len(t, res.Results, 5)
+	require.Equal(t, apitypes.Hash(cmttypes.Tx("one").Hash()), res.Results[0].Hash)
+	require.Zero(t, res.Results[0].Code)
+	require.Equal(t, tx.ErrSignature.Code, res.Results[3].Code)
+	require.Equal(t, apitypes.CodeDuplicateTx, res.Results[4].Code)
+}
+
+func TestSubmitTxs_BadBatchSubmitsNothing(t *testing.T) {
+	_, cons, _, ts := newTestServer(t, api.Config{})
+	submitted := 0
+	cons.SetBroadcast(func(raw cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
+		submitted++
+		return &coretypes.ResultBroadcastTx{Hash: raw.Hash()}, nil
+	})
+	many := `{"txs": [` + strings.TrimSuffix(strings.Repeat(`"AQ==",`, apitypes.MaxBatch+1), ",") + `]}`
+	for _, c := range []struct {
+		name, ctype, body string
+		status            int
+	}{
+		{"empty", "application/json", `{"txs": []}`, 400},
+		{"too many", "application/json", many, 400},
+		{"one not base64", "application/json", `{"txs": ["AQ==", "!!"]}`, 400},
+		{"unknown field", "application/json", `{"txs": ["AQ=="], "wait": "commit"}`, 400},
+		{"not JSON", "application/json", `txs`, 400},
+		{"raw bytes", "application/octet-stream", "\x01\x02", 415},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var e apitypes.Error
+			resp := call(t, "POST", ts.URL+"/v1/txs", c.ctype, c.body, &e)
+			require.Equal(t, c.status, resp.StatusCode, e.Message)
+			require.Zero(t, submitted)
+		})
+	}
+}

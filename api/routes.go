@@ -17,6 +17,7 @@ func (s *Server) routes() []route {
 		{"GET", "/v1/accounts/{address}", s.handleAccount}, // SS58 or 0x public key
 		{"GET", "/v1/blocks/{height}", s.handleBlock},      // a height or "latest"
 		{"POST", "/v1/tx", s.handleSubmitTx},               // ?wait=commit waits for the block
+		{"POST", "/v1/txs", s.handleSubmitTxs},             // a batch, admitted in order
 		{"GET", "/v1/tx/{hash}", s.handleTx},
 		{"GET", "/v1/events", s.handleEvents}, // Server-Sent Events: committed blocks
 	}

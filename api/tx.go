@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -88,14 +89,8 @@ func (s *Server) handleSubmitTx(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "invalid wait=%q: want commit or none", wait))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	if err != nil {
-		if errBodyTooLarge(err) {
-			writeError(w, http.StatusRequestEntityTooLarge,
-				errorf(apitypes.CodeTooLarge, "request body over %d bytes", s.cfg.MaxBodyBytes))
-			return
-		}
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "reading body: %v", err))
+	body, ok := s.readBody(w, r)
+	if !ok {
 		return
 	}
 	raw, status, apiErr := parseTxBody(r.Header.Get("Content-Type"), body)
@@ -148,22 +143,116 @@ func (s *Server) handleSubmitTx(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// writeBroadcastError maps the mempool's own refusals (CometBFT, before
-// the app sees the tx) to statuses.
+// writeBroadcastError writes the answer to a mempool refusal.
 func (s *Server) writeBroadcastError(w http.ResponseWriter, r *http.Request, err error) {
+	status, e := broadcastError(err)
+	if e == nil {
+		s.writeInternal(w, r, err)
+		return
+	}
+	writeError(w, status, e)
+}
+
+// broadcastError maps the mempool's own refusals (CometBFT, before the app
+// sees the tx) to a status and error document; other errors are the
+// node's failures (nil document).
+func broadcastError(err error) (int, *apitypes.Error) {
 	var full mempool.ErrMempoolIsFull
 	var large mempool.ErrTxTooLarge
 	switch {
 	case errors.Is(err, mempool.ErrTxInCache):
-		writeError(w, http.StatusConflict, errorf(apitypes.CodeDuplicateTx, "transaction already submitted"))
+		return http.StatusConflict, errorf(apitypes.CodeDuplicateTx, "transaction already submitted")
 	case errors.As(err, &full), errors.Is(err, mempool.ErrRecheckFull):
-		writeError(w, http.StatusServiceUnavailable, errorf(apitypes.CodeUnavailable, "mempool is full, retry later"))
+		return http.StatusServiceUnavailable, errorf(apitypes.CodeUnavailable, "mempool is full, retry later")
 	case errors.As(err, &large):
-		writeError(w, http.StatusRequestEntityTooLarge, errorf(apitypes.CodeTooLarge,
-			"transaction of %d bytes is over the limit of %d", large.Actual, large.Max))
-	default:
-		s.writeInternal(w, r, err)
+		return http.StatusRequestEntityTooLarge, errorf(apitypes.CodeTooLarge,
+			"transaction of %d bytes is over the limit of %d", large.Actual, large.Max)
 	}
+	return 0, nil
+}
+
+// parseBatch decodes a POST /v1/txs body: strict JSON, 1 to MaxBatch
+// transactions, each base64 or 0x-hex.
+func parseBatch(body []byte) ([][]byte, *apitypes.Error) {
+	var req apitypes.SubmitTxsRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return nil, errorf(apitypes.CodeBadRequest, "invalid JSON body: %v", err)
+	}
+	if dec.More() {
+		return nil, errorf(apitypes.CodeBadRequest, "invalid JSON body: data after the object")
+	}
+	if len(req.Txs) == 0 || len(req.Txs) > apitypes.MaxBatch {
+		return nil, errorf(apitypes.CodeBadRequest, "a batch holds 1 to %d transactions, not %d", apitypes.MaxBatch, len(req.Txs))
+	}
+	txs := make([][]byte, len(req.Txs))
+	for i, text := range req.Txs {
+		b, err := decodeTxText(text)
+		if err != nil {
+			return nil, errorf(apitypes.CodeBadRequest, "txs[%d]: %v", i, err)
+		}
+		txs[i] = b
+	}
+	return txs, nil
+}
+
+func (s *Server) handleSubmitTxs(w http.ResponseWriter, r *http.Request) {
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if m, _, err := mime.ParseMediaType(ct); err != nil || m != "application/json" {
+			writeError(w, http.StatusUnsupportedMediaType, errorf(apitypes.CodeBadRequest, "unsupported content type %q: send application/json", ct))
+			return
+		}
+	}
+	txs, apiErr := parseBatch(body)
+	if apiErr != nil {
+		writeError(w, http.StatusBadRequest, apiErr)
+		return
+	}
+	out := apitypes.SubmitTxsResult{Results: make([]apitypes.TxSubmission, len(txs))}
+	for i, raw := range txs {
+		t := cmttypes.Tx(raw)
+		sub := &out.Results[i]
+		sub.Hash = t.Hash()
+		res, err := s.cons.BroadcastTxSync(r.Context(), t)
+		switch {
+		case err != nil:
+			_, e := broadcastError(err)
+			if e == nil {
+				s.cfg.Metrics.countSubmit("error")
+				s.writeInternal(w, r, fmt.Errorf("txs[%d]: %w", i, err))
+				return
+			}
+			s.cfg.Metrics.countSubmit("rejected")
+			sub.Code, sub.Log = e.Code, e.Message
+		case res.Code != 0:
+			s.cfg.Metrics.countSubmit("rejected")
+			sub.Code, sub.Log = res.Code, res.Log
+		default:
+			s.cfg.Metrics.countSubmit("accepted")
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// readBody reads a request body within the size limit, answering the
+// error itself when it fails.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		if errBodyTooLarge(err) {
+			writeError(w, http.StatusRequestEntityTooLarge,
+				errorf(apitypes.CodeTooLarge, "request body over %d bytes", s.cfg.MaxBodyBytes))
+			return nil, false
+		}
+		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "reading body: %v", err))
+		return nil, false
+	}
+	return body, true
 }
 
 func (s *Server) handleTx(w http.ResponseWriter, r *http.Request) {

@@ -150,6 +150,30 @@ type SubmitTxResult struct {
 	Events    []Event `json:"events,omitempty"`
 }
 
+// SubmitTxsRequest is the body of POST /v1/txs: up to MaxBatch signed
+// transactions as base64 or 0x-hex, submitted in order.
+type SubmitTxsRequest struct {
+	Txs []string `json:"txs"`
+}
+
+// MaxBatch bounds the transactions of one POST /v1/txs.
+const MaxBatch = 1000
+
+// SubmitTxsResult is the answer to POST /v1/txs: one entry per
+// transaction, in order. Code 0 means admitted to the mempool; otherwise
+// it is the transaction's error code (below CodeAPIBase) or the API's
+// (CodeDuplicateTx, CodeUnavailable, CodeTooLarge) and Log says why.
+type SubmitTxsResult struct {
+	Results []TxSubmission `json:"results"`
+}
+
+// TxSubmission is the outcome of one transaction of a batch.
+type TxSubmission struct {
+	Hash Hash   `json:"hash"`
+	Code uint32 `json:"code"`
+	Log  string `json:"log,omitempty"`
+}
+
 // Error is the body of every 4xx and 5xx answer. Codes below CodeAPIBase
 // are transaction error codes from the chain's catalogue (tx.Error);
 // codes from CodeAPIBase up are the API's own, listed below.
