@@ -407,13 +407,8 @@ func (s *State) emitStake(typ string, coldkey, hotkey tao.AccountID, n tao.NetUI
 		return
 	}
 	s.emit(typ, accountAttr("coldkey", coldkey), accountAttr("hotkey", hotkey), netuidAttr(n),
-		amountAttr("tao", taoAmount), amountAttr("alpha", alpha), amountAttr("price", priceRao(s.Price(n))),
+		amountAttr("tao", taoAmount), amountAttr("alpha", alpha), amountAttr("price", PriceRao(s.Price(n))),
 		amountAttr("fee", fee))
-}
-
-// priceRao converts a price in TAO per alpha to rao per alpha, floored.
-func priceRao(p fixed.U64F64) tao.Rao {
-	return tao.Rao(p.SaturatingMul(fixed.U64F64FromUint(uint64(tao.RaoPerTAO))).ToUint())
 }
 
 // saturatingMulDiv returns floor(a·b/c) computed in 128 bits, saturated to

@@ -50,7 +50,7 @@ func TestAddStake_SwapVectors(t *testing.T) {
 				"coldkey": cold.String(), "hotkey": hot.String(), "netuid": "1",
 				"tao":   strconv.FormatUint(uint64(v.amount), 10),
 				"alpha": strconv.FormatUint(uint64(v.out), 10), "fee": strconv.FormatUint(uint64(v.fee), 10),
-				"price": strconv.FormatUint(uint64(priceRao(p.Price())), 10),
+				"price": strconv.FormatUint(uint64(PriceRao(p.Price())), 10),
 			}, ev)
 		})
 	}
@@ -209,8 +209,8 @@ func TestAddStake_PartialFill(t *testing.T) {
 	spent := free - res.Fee - e.s.Account(cold).Free
 	require.Less(t, spent, 1000*tao.RaoPerTAO)
 	require.Greater(t, spent, 90*tao.RaoPerTAO) // y·(√(0.3/0.25) − 1) ≈ 95.4 TAO
-	require.LessOrEqual(t, priceRao(e.s.Price(1)), limit)
-	require.Greater(t, priceRao(e.s.Price(1)), limit-1000)
+	require.LessOrEqual(t, PriceRao(e.s.Price(1)), limit)
+	require.Greater(t, PriceRao(e.s.Price(1)), limit-1000)
 	require.Equal(t, strconv.FormatUint(uint64(spent), 10), event(t, res, EventStakeAdded)["tao"])
 }
 

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/gotensor/gotensor/chain"
-	"github.com/gotensor/gotensor/fixed"
 	"github.com/gotensor/gotensor/keys"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/tx"
@@ -67,8 +66,7 @@ func (g StakeCalls) Next(r *rand.Rand, st *chain.State) (*keys.Pair, tx.Call) {
 		hk, n = have.Hotkey, have.NetUID
 	}
 	alpha := portion(r, have.Alpha)
-	price := st.Pool(n).Price()
-	spot := tao.Rao(price.SaturatingMul(fixedRao).ToUint())
+	spot := chain.PriceRao(st.Price(n))
 	other := nets[r.IntN(len(nets))]
 
 	switch r.IntN(12) {
@@ -112,9 +110,6 @@ func (g StakeCalls) Next(r *rand.Rand, st *chain.State) (*keys.Pair, tx.Call) {
 		return ck, tx.AssociateHotkey{Hotkey: g.Hotkeys[r.IntN(len(g.Hotkeys))].Public()}
 	}
 }
-
-// fixedRao is one TAO in rao, to turn a price in TAO into rao.
-var fixedRao = fixed.U64F64FromUint(uint64(tao.RaoPerTAO))
 
 // portion returns a random part of v: all of it, half, a small slice, or
 // occasionally a little more than all (which the chain caps or refuses).

@@ -1,0 +1,44 @@
+package chain
+
+import (
+	"github.com/gotensor/gotensor/chain/swap"
+	"github.com/gotensor/gotensor/fixed"
+	"github.com/gotensor/gotensor/tao"
+)
+
+// StakeValue is a stake with what it is worth in the state read.
+type StakeValue struct {
+	Stake
+	// Price is the subnet's spot price in rao per alpha (1e9 on root).
+	Price tao.Rao
+	// SpotValue is the stake at the spot price: Alpha·Price, floored.
+	SpotValue tao.Rao
+	// TAOValue is what unstaking all of it would pay now: a simulated
+	// market sale, swap fee and slippage included (0 if the pool cannot
+	// take the sale).
+	TAOValue tao.Rao
+}
+
+// QueryStakes returns every stake of coldkey with its value, ordered by
+// hotkey then netuid.
+func QueryStakes(s *State, coldkey tao.AccountID) []StakeValue {
+	stakes := s.StakesOf(coldkey)
+	out := make([]StakeValue, len(stakes))
+	for i, st := range stakes {
+		p := s.Pool(st.NetUID)
+		price := p.Price()
+		v := StakeValue{Stake: st, Price: PriceRao(price)}
+		v.SpotValue = tao.Rao(price.SaturatingMul(fixed.U64F64FromUint(uint64(st.Alpha))).ToUint())
+		if r, err := p.SimSell(swap.Order{Amount: st.Alpha}); err == nil {
+			v.TAOValue = r.Out
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// PriceRao converts a price in TAO per alpha to rao per alpha, floored:
+// the unit of limit prices, events and the API.
+func PriceRao(p fixed.U64F64) tao.Rao {
+	return tao.Rao(p.SaturatingMul(fixed.U64F64FromUint(uint64(tao.RaoPerTAO))).ToUint())
+}

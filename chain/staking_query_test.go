@@ -1,0 +1,41 @@
+package chain
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gotensor/gotensor/tao"
+	"github.com/gotensor/gotensor/tx"
+)
+
+// TestQueryStakes: a coldkey's stakes come back with the spot price, the
+// value at that price, and exactly what unstaking them pays.
+func TestQueryStakes(t *testing.T) {
+	e := newStakeEnv(t)
+	e.subnet(1, 1000*tao.RaoPerTAO, 4000*tao.RaoPerTAO) // price 0.25
+	cold, hot := acct(1), acct(11)
+	e.hotkey(cold, hot)
+	e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: 10 * tao.RaoPerTAO})
+	e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: tao.RootNetUID, AmountTAO: 3 * tao.RaoPerTAO})
+
+	got := QueryStakes(e.s, cold)
+	require.Len(t, got, 2)
+	root, sub := got[0], got[1]
+	require.Equal(t, StakeValue{Stake: Stake{Coldkey: cold, Hotkey: hot, NetUID: 0, Alpha: 3 * tao.RaoPerTAO},
+		Price: tao.RaoPerTAO, SpotValue: 3 * tao.RaoPerTAO, TAOValue: 3 * tao.RaoPerTAO}, root)
+	require.Equal(t, tao.NetUID(1), sub.NetUID)
+	require.Equal(t, e.s.StakeOf(cold, hot, 1), sub.Alpha)
+	require.Equal(t, PriceRao(e.s.Price(1)), sub.Price)
+	// The price in rao is floored; the value uses the exact price.
+	lo := saturatingMulDiv(uint64(sub.Alpha), uint64(sub.Price), uint64(tao.RaoPerTAO))
+	hi := saturatingMulDiv(uint64(sub.Alpha), uint64(sub.Price+1), uint64(tao.RaoPerTAO))
+	require.True(t, lo <= uint64(sub.SpotValue) && uint64(sub.SpotValue) <= hi, "spot value %d not in [%d, %d]", sub.SpotValue, lo, hi)
+	require.Less(t, sub.TAOValue, sub.SpotValue, "a sale pays the fee and slips")
+
+	free := e.s.Account(cold).Free
+	res := e.ok(cold, tx.RemoveStake{Hotkey: hot, NetUID: 1, AmountAlpha: sub.Alpha})
+	require.Equal(t, free-res.Fee+sub.TAOValue, e.s.Account(cold).Free)
+	require.Len(t, QueryStakes(e.s, cold), 1)
+	require.Empty(t, QueryStakes(e.s, acct(5)))
+}
