@@ -2,6 +2,8 @@ package dendrite_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"testing"
 	"time"
 
@@ -60,4 +62,22 @@ func BenchmarkForward_1000Axons(b *testing.B) {
 		}
 		b.ReportMetric(float64(worst.Microseconds())/1000, "worst_overrun_ms")
 	})
+}
+
+// BenchmarkCall measures the dendrite's own cost per query (sign, encode,
+// send, read, decode) against a server that answers a canned synapse.
+func BenchmarkCall(b *testing.B) {
+	canned := []byte(`{"name":"Dummy","timeout":12,"total_size":0,"header_size":0,"dendrite":{},"axon":{"status_code":200,"status_message":"Success"},"computed_body_hash":"","dummy_input":1,"dummy_output":2}`)
+	info := fakeAxon(b, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("bt_header_axon_status_code", "200")
+		w.Write(canned)
+	})
+	d := newDendrite(b, dendrite.Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := dendrite.Call(context.Background(), d, info, &Dummy{DummyInput: 1}, 5*time.Second); !r.OK() {
+			b.Fatal(r.StatusMessage)
+		}
+	}
 }
