@@ -1,10 +1,6 @@
 package chain
 
-import (
-	"github.com/gotensor/gotensor/chain/emission"
-	"github.com/gotensor/gotensor/params"
-	"github.com/gotensor/gotensor/tao"
-)
+import "github.com/gotensor/gotensor/tao"
 
 // Block is the block being executed. Its header time is the only clock the
 // state machine knows.
@@ -19,14 +15,16 @@ type Block struct {
 // BeginBlock runs the start-of-block steps (subtensor-spec §2.1), before the
 // block's transactions:
 //
-//  1. The block emission for the current issuance (§2.2) is minted. Until
-//     subnets emit, it goes to the treasury (params.Treasury).
+//  1. The coinbase (coinbase.go): the block emission for the current
+//     issuance (§2.2) is minted; the subnets that emit take their shares
+//     into their pools and pending alpha, the rest (all of it while no
+//     subnet emits) goes to the treasury (params.Treasury); moving prices
+//     are updated; the epochs that fall due run and pay out (epoch.go).
 //
 // Later areas add their steps here, in the spec's order.
 func BeginBlock(s *State, b Block) {
 	updateRegistrationPrices(s, b) // registration burns decay first (§2.1 step 1)
-	minted := s.mint(params.Treasury, emission.BlockEmission(s.TotalIssuance()), ReasonEmission)
-	s.setGlobalU64(globalBlockEmission, uint64(minted))
+	runCoinbase(s, b)
 }
 
 // EndBlock runs the end-of-block steps, after the block's transactions.
