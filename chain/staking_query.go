@@ -1,9 +1,12 @@
 package chain
 
 import (
+	"fmt"
+
 	"github.com/gotensor/gotensor/chain/swap"
 	"github.com/gotensor/gotensor/fixed"
 	"github.com/gotensor/gotensor/tao"
+	"github.com/gotensor/gotensor/tx"
 )
 
 // StakeValue is a stake with what it is worth in the state read.
@@ -41,4 +44,37 @@ func QueryStakes(s *State, coldkey tao.AccountID) []StakeValue {
 // the unit of limit prices, events and the API.
 func PriceRao(p fixed.U64F64) tao.Rao {
 	return tao.Rao(p.SaturatingMul(fixed.U64F64FromUint(uint64(tao.RaoPerTAO))).ToUint())
+}
+
+// Quote is a simulated swap on a subnet's pool in the state read.
+type Quote struct {
+	swap.Result
+	// PriceBefore and PriceAfter are the spot prices before and after the
+	// swap, in rao per alpha.
+	PriceBefore, PriceAfter tao.Rao
+}
+
+// QuoteSwap simulates buying alpha with amount TAO (buy) or selling
+// amount alpha on subnet n, as add_stake and remove_stake would swap it
+// (limit in rao per alpha, 0 for a market order; feeFree as the second leg
+// of a cross-subnet move). It changes nothing; it fails with the error the
+// call would fail with.
+func QuoteSwap(s *State, n tao.NetUID, buy bool, amount, limit tao.Rao, partial, feeFree bool) (Quote, error) {
+	if !s.hasPool(n) {
+		return Quote{}, fmt.Errorf("%w: netuid %d", tx.ErrSubnetNotFound, n)
+	}
+	p := s.Pool(n)
+	q := Quote{PriceBefore: PriceRao(p.Price())}
+	o := swap.Order{Amount: amount, Limit: limit, AllowPartial: partial, NoFee: feeFree}
+	var err error
+	if buy {
+		q.Result, err = p.BuyAlpha(o)
+	} else {
+		q.Result, err = p.SellAlpha(o)
+	}
+	if err != nil {
+		return Quote{}, swapError(n, err)
+	}
+	q.PriceAfter = PriceRao(p.Price())
+	return q, nil
 }

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,4 +39,33 @@ func TestQueryStakes(t *testing.T) {
 	require.Equal(t, free-res.Fee+sub.TAOValue, e.s.Account(cold).Free)
 	require.Len(t, QueryStakes(e.s, cold), 1)
 	require.Empty(t, QueryStakes(e.s, acct(5)))
+}
+
+// TestQuoteSwap: a quote is exactly what the swap then does, and changes
+// nothing.
+func TestQuoteSwap(t *testing.T) {
+	e := newStakeEnv(t)
+	e.subnet(1, vecTAO, vecAlpha)
+	before := e.s.Pool(1)
+	q, err := QuoteSwap(e.s, 1, true, 1_000_000_000, 0, false, false)
+	require.NoError(t, err)
+	require.Equal(t, tao.Rao(503_547), q.Fee) // test_swap_basic
+	require.Equal(t, tao.Rao(1_999_496_326), q.Out)
+	require.Equal(t, tao.Rao(250_000_000), q.PriceBefore)
+	require.Equal(t, before, e.s.Pool(1))
+	buy := q
+
+	q, err = QuoteSwap(e.s, 1, false, 123_456, 0, false, true)
+	require.NoError(t, err)
+	require.Zero(t, q.Fee, "fee free")
+	_, err = QuoteSwap(e.s, 1, true, 1_000_000_000, 200_000_000, false, false)
+	require.ErrorIs(t, err, tx.ErrPriceLimit)
+	_, err = QuoteSwap(e.s, 9, true, 1, 0, false, false)
+	require.ErrorIs(t, err, tx.ErrSubnetNotFound)
+
+	e.hotkey(acct(1), acct(11))
+	res := e.ok(acct(1), tx.AddStake{Hotkey: acct(11), NetUID: 1, AmountTAO: 1_000_000_000})
+	require.Equal(t, buy.PriceAfter, PriceRao(e.s.Price(1)))
+	require.Equal(t, strconv.FormatUint(uint64(buy.PriceAfter), 10), event(t, res, EventStakeAdded)["price"])
+	require.Equal(t, buy.Out, e.s.StakeOf(acct(1), acct(11), 1))
 }
