@@ -122,49 +122,87 @@ func (a *App) Close() error {
 	return a.closeErr
 }
 
-// LatestState returns a read-only state of the last committed block and its
-// height, or ok false before the first commit. Each call returns a new
-// State: use it from one goroutine, and drop it when done (it pins its
-// version against pruning only for as long as the store keeps it).
+// LatestState returns a read-only state of the last committed block (or of
+// the genesis, before the first block) and its height; ok is false before
+// InitChain. Each call returns a new State: use it from one goroutine, and
+// drop it when done (its version stays readable for as long as the store
+// keeps it, see store.Options.KeepRecent).
 func (a *App) LatestState() (st *chain.State, height int64, ok bool) {
 	v := a.store.Latest()
 	if v == nil {
 		return nil, 0, false
 	}
-	return chain.NewQueryState(v), v.Version(), true
+	return chain.NewQueryState(v), heightOf(v.Version()), true
 }
+
+// The store saves the genesis state as a version of its own, so the state
+// after block h is version h+1, and the genesis is version InitialHeight
+// ("height InitialHeight−1").
+func versionOf(height int64) int64 { return height + 1 }
+func heightOf(version int64) int64 { return version - 1 }
 
 // Info reports the last committed height and app hash, from which CometBFT
 // decides what to replay.
 func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
 	res := &abci.ResponseInfo{Data: "gotensor", Version: Version, AppVersion: AppVersion}
 	if v := a.store.Latest(); v != nil {
-		res.LastBlockHeight = v.Version()
+		res.LastBlockHeight = heightOf(v.Version())
 		res.LastBlockAppHash = v.Hash()
 	}
 	return res, nil
 }
 
-// InitChain writes the genesis (app_state) into the store's working tree;
-// it is committed with the first block. The app hash it returns is the
-// genesis state's root.
+// InitChain builds the genesis state (app_state) and saves it as the
+// store's first version, streaming a balanced tree to disk so a genesis of
+// millions of accounts needs little memory. It returns the genesis root as
+// the app hash. Called again after a crash before the first block, it
+// checks that the genesis is the same and returns the same hash.
 func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
-	if a.store.Version() != 0 {
-		return nil, fmt.Errorf("app: InitChain on a store at version %d", a.store.Version())
+	initial := max(req.InitialHeight, 1)
+	gh := chain.GenesisHash(req.ChainId, req.InitialHeight, req.Time.UnixNano(), req.AppStateBytes)
+	if v := a.store.Latest(); v != nil {
+		if heightOf(v.Version()) != initial-1 || chain.NewQueryState(v).GenesisHash() != gh {
+			return nil, fmt.Errorf("app: InitChain on a store that holds another chain (version %d)", v.Version())
+		}
+		return &abci.ResponseInitChain{AppHash: v.Hash()}, nil
 	}
-	g, err := chain.ParseGenesis(req.AppStateBytes)
+	cache, err := a.buildGenesis(req.ChainId, gh, req.AppStateBytes)
+	if err != nil {
+		return nil, err
+	}
+	it := cache.Iterator(nil, nil)
+	n := 0
+	for ; it.Valid(); it.Next() {
+		n++
+	}
+	it.Close()
+	// Nothing below keeps the cache alive once the import has read it, so
+	// its memory is free before IAVL indexes the new tree.
+	it = cache.Iterator(nil, nil)
+	err = a.store.ImportSorted(versionOf(initial-1), n, func() ([]byte, []byte) {
+		k, v := it.Key(), it.Value()
+		if it.Next(); !it.Valid() {
+			it.Close()
+		}
+		return k, v
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: writing the genesis state: %w", err)
+	}
+	a.resetCheckState(req.Time.UnixNano())
+	return &abci.ResponseInitChain{AppHash: a.store.Hash()}, nil
+}
+
+// buildGenesis parses and validates the genesis and writes it into a cache
+// over an empty state, whose sorted contents become the first version.
+func (a *App) buildGenesis(chainID string, genesisHash [32]byte, appState []byte) (*store.Cache, error) {
+	g, err := chain.ParseGenesis(appState)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	if req.InitialHeight > 1 {
-		a.store.SetInitialVersion(req.InitialHeight)
-	}
-	gh := chain.GenesisHash(req.ChainId, req.InitialHeight, req.Time.UnixNano(), req.AppStateBytes)
-	// Genesis goes straight into the working tree: a cache in between would
-	// double the memory of a genesis with millions of accounts.
-	st := chain.NewState(a.store)
-	if err := chain.InitGenesis(st, req.ChainId, gh, g); err != nil {
-		a.store.Rollback()
+	cache := store.NewCache(store.Empty)
+	st := chain.NewState(cache)
+	if err := chain.InitGenesis(st, chainID, genesisHash, g); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	if a.cfg.CheckInvariants {
@@ -172,7 +210,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 			panic(fmt.Sprintf("app: after genesis: %v", err))
 		}
 	}
-	return &abci.ResponseInitChain{AppHash: a.store.WorkingHash()}, nil
+	return cache, nil
 }
 
 // ExtendVote adds nothing to votes.

@@ -39,7 +39,7 @@ func TestRestart_SameHeightHashAndBalances(t *testing.T) {
 	require.Equal(t, uint64(6), h2.Account(alice.Public()).Nonce)
 }
 
-func TestCheckTx_BeforeFirstCommit(t *testing.T) {
+func TestCheckTx_BeforeInitChain(t *testing.T) {
 	a, err := app.New(app.Config{})
 	require.NoError(t, err)
 	defer a.Close()
@@ -156,4 +156,41 @@ func TestLatestState_IsTheCommittedBlock(t *testing.T) {
 	require.Equal(t, before, st2.Account(bob.Public()).Free)
 	require.Equal(t, testutil.ChainID, st2.ChainID())
 	require.Equal(t, h.GenesisHash, st2.GenesisHash())
+}
+
+// TestInitChain_AgainAfterCrash: a node that crashed between InitChain and
+// its first block gets InitChain again; the same genesis gives the same
+// hash, another genesis is refused. Transactions are checked against the
+// genesis state meanwhile.
+func TestInitChain_AgainAfterCrash(t *testing.T) {
+	dir := t.TempDir()
+	g := testutil.Genesis(0)
+	appState := testutil.AppState(t, g)
+	req := &abci.RequestInitChain{ChainId: testutil.ChainID, AppStateBytes: appState, InitialHeight: 1, Time: testutil.GenesisTime}
+	a, err := app.New(app.Config{Dir: dir})
+	require.NoError(t, err)
+	first, err := a.InitChain(ctx, req)
+	require.NoError(t, err)
+
+	h := testutil.NewHarness(t, g)
+	raw := h.Sign(testutil.Pair(t, "//Alice"), h.Body(0, tx.Transfer{Dest: tao.AccountID{1}, Amount: 1000}))
+	res, err := a.CheckTx(ctx, &abci.RequestCheckTx{Tx: raw})
+	require.NoError(t, err)
+	require.Zero(t, res.Code, res.Log)
+	require.NoError(t, a.Close())
+
+	a, err = app.New(app.Config{Dir: dir})
+	require.NoError(t, err)
+	defer a.Close()
+	info, err := a.Info(ctx, &abci.RequestInfo{})
+	require.NoError(t, err)
+	require.Zero(t, info.LastBlockHeight, "no block yet: CometBFT will call InitChain again")
+	again, err := a.InitChain(ctx, req)
+	require.NoError(t, err)
+	require.Equal(t, first.AppHash, again.AppHash)
+
+	other := *req
+	other.ChainId = "another"
+	_, err = a.InitChain(ctx, &other)
+	require.ErrorContains(t, err, "holds another chain")
 }

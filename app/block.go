@@ -108,8 +108,8 @@ func (a *App) verifySignatures(txs []*tx.Tx) (verified []bool, all bool) {
 // hash. Transactions that fail to decode or are rejected are recorded with
 // their code and change nothing.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
-	if want := a.store.Version() + 1; req.Height != want && a.store.Version() != 0 {
-		return nil, fmt.Errorf("app: FinalizeBlock at height %d, want %d", req.Height, want)
+	if want := heightOf(a.store.Version()) + 1; req.Height != want || a.store.Version() == 0 {
+		return nil, fmt.Errorf("app: FinalizeBlock at height %d, want %d (store version %d)", req.Height, want, a.store.Version())
 	}
 	b := blockOf(req.Height, req.Time.UnixNano(), req.ProposerAddress)
 	cache := store.NewReadCache(a.store)
@@ -156,18 +156,19 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	height := heightOf(version)
 	var lastTime int64
 	if a.pending != nil {
 		lastTime = a.pending.block.Time
 	}
 	a.pending = nil
 	a.resetCheckState(lastTime)
-	if a.snaps != nil && a.cfg.SnapshotInterval > 0 && version%a.cfg.SnapshotInterval == 0 {
-		a.snaps.take(a.store, version)
+	if a.snaps != nil && a.cfg.SnapshotInterval > 0 && height%a.cfg.SnapshotInterval == 0 {
+		a.snaps.take(a.store, height)
 	}
 	res := &abci.ResponseCommit{}
-	if a.cfg.RetainBlocks > 0 && version > a.cfg.RetainBlocks {
-		res.RetainHeight = version - a.cfg.RetainBlocks + 1
+	if a.cfg.RetainBlocks > 0 && height > a.cfg.RetainBlocks {
+		res.RetainHeight = height - a.cfg.RetainBlocks + 1
 	}
 	return res, nil
 }

@@ -26,7 +26,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	verified := a.sigs.has(t.Hash)
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
-	if a.check == nil {
+	if a.check == nil { // before InitChain
 		return checkErr(tx.ErrNotReady), nil
 	}
 	br := a.check.Branch()
@@ -56,5 +56,5 @@ func (a *App) resetCheckState(lastTime int64) {
 		return
 	}
 	a.check = chain.NewQueryState(v).Mute()
-	a.checkBlock = blockOf(v.Version()+1, lastTime, nil)
+	a.checkBlock = blockOf(heightOf(v.Version())+1, lastTime, nil)
 }

@@ -12,9 +12,10 @@ import (
 
 // Query paths.
 const (
-	// QueryStoreKey reads the raw value at the store key in Data, at Height
-	// (0: latest), with an ICS23 proof (ProofOps, type ProofOpICS23) when
-	// Prove is set. Typed reads go through the HTTP API instead.
+	// QueryStoreKey reads the raw value at the store key in Data, in the
+	// state after block Height (0: the latest), with an ICS23 proof
+	// (ProofOps, type ProofOpICS23) when Prove is set, against the app hash
+	// of the header at Height+1. Typed reads go through the HTTP API.
 	QueryStoreKey = "/store/key"
 	// ProofOpICS23 is the type of the proof operation QueryStoreKey
 	// returns: an encoded ics23.CommitmentProof against the app hash.
@@ -40,15 +41,15 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 	if req.Height == 0 {
 		v = a.store.Latest()
 		if v == nil {
-			return &abci.ResponseQuery{Code: queryCodeNoVersion, Log: "no block committed yet"}, nil
+			return &abci.ResponseQuery{Code: queryCodeNoVersion, Log: "no state yet: InitChain has not run"}, nil
 		}
 	} else {
 		var err error
-		if v, err = a.store.View(req.Height); err != nil {
+		if v, err = a.store.View(versionOf(req.Height)); err != nil {
 			return &abci.ResponseQuery{Code: queryCodeNoVersion, Log: err.Error()}, nil
 		}
 	}
-	res := &abci.ResponseQuery{Key: req.Data, Height: v.Version()}
+	res := &abci.ResponseQuery{Key: req.Data, Height: heightOf(v.Version())}
 	if !req.Prove {
 		res.Value = v.Get(req.Data)
 		return res, nil

@@ -68,38 +68,38 @@ func openSnapshots(dir string, keep int, log *slog.Logger) (*snapshots, error) {
 	return &snapshots{dir: d, keep: keep, log: log, done: &sync.WaitGroup{}}, nil
 }
 
-// take starts exporting version in the background, unless an export is
-// already running (the next interval will catch up).
-func (s *snapshots) take(st *store.Store, version int64) {
+// take starts exporting the state after block height in the background,
+// unless an export is already running (the next interval will catch up).
+func (s *snapshots) take(st *store.Store, height int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.running {
-		s.log.Info("snapshot skipped: previous one still running", "height", version)
+		s.log.Info("snapshot skipped: previous one still running", "height", height)
 		return
 	}
 	s.running = true
 	s.done.Add(1)
 	go func() {
 		defer s.done.Done()
-		err := s.write(st, version)
+		err := s.write(st, height)
 		s.mu.Lock()
 		s.running = false
 		s.mu.Unlock()
 		if err != nil {
-			s.log.Error("snapshot failed", "height", version, "err", err)
+			s.log.Error("snapshot failed", "height", height, "err", err)
 			return
 		}
-		s.log.Info("snapshot taken", "height", version)
+		s.log.Info("snapshot taken", "height", height)
 		s.prune()
 	}()
 }
 
 func (s *snapshots) wait() { s.done.Wait() }
 
-// write exports version into a temporary directory and renames it into
-// place, so a listed snapshot is always complete.
-func (s *snapshots) write(st *store.Store, version int64) error {
-	final := filepath.Join(s.dir, strconv.FormatInt(version, 10))
+// write exports the state after block height into a temporary directory
+// and renames it into place, so a listed snapshot is always complete.
+func (s *snapshots) write(st *store.Store, height int64) error {
+	final := filepath.Join(s.dir, strconv.FormatInt(height, 10))
 	tmp := final + ".tmp"
 	if err := os.RemoveAll(tmp); err != nil {
 		return err
@@ -107,8 +107,8 @@ func (s *snapshots) write(st *store.Store, version int64) error {
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return err
 	}
-	m := manifest{Height: version, Format: store.SnapshotFormat}
-	err := st.ExportSnapshot(version, snapshotChunkSize, func(chunk []byte) error {
+	m := manifest{Height: height, Format: store.SnapshotFormat}
+	err := st.ExportSnapshot(versionOf(height), snapshotChunkSize, func(chunk []byte) error {
 		h := sha256.Sum256(chunk)
 		m.ChunkHashes = append(m.ChunkHashes, h[:])
 		return os.WriteFile(filepath.Join(tmp, strconv.Itoa(len(m.ChunkHashes)-1)), chunk, 0o600)
@@ -241,7 +241,7 @@ func (a *App) OfferSnapshot(_ context.Context, req *abci.RequestOfferSnapshot) (
 	if r := a.snaps.restore; r != nil {
 		r.im.Close()
 	}
-	im, err := a.store.Import(int64(sn.Height))
+	im, err := a.store.Import(versionOf(int64(sn.Height)))
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

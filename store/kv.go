@@ -73,3 +73,22 @@ func mustValue(value []byte) {
 		panic("store: nil value")
 	}
 }
+
+// Empty is a Reader without keys, to put a Cache over when building a
+// state from nothing.
+var Empty Reader = empty{}
+
+type empty struct{}
+
+func (empty) Get([]byte) []byte                    { return nil }
+func (empty) Has([]byte) bool                      { return false }
+func (empty) Iterator(_, _ []byte) Iterator        { return emptyIterator{} }
+func (empty) ReverseIterator(_, _ []byte) Iterator { return emptyIterator{} }
+
+type emptyIterator struct{}
+
+func (emptyIterator) Valid() bool   { return false }
+func (emptyIterator) Next()         { panic("store: Next on an exhausted iterator") }
+func (emptyIterator) Key() []byte   { panic("store: Key on an exhausted iterator") }
+func (emptyIterator) Value() []byte { panic("store: Value on an exhausted iterator") }
+func (emptyIterator) Close()        {}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/cosmos/iavl"
 )
@@ -97,6 +98,7 @@ func appendNode(b []byte, n *iavl.ExportNode) []byte {
 // created by Store.Import and must be finished with Commit or Close.
 type Importer struct {
 	s       *Store
+	tree    *iavl.MutableTree // the tree imported into, without fast storage
 	imp     *iavl.Importer
 	version int64
 	// stack mirrors the importer's stack of unresolved subtrees, so bad input
@@ -104,6 +106,9 @@ type Importer struct {
 	stack   []subtree
 	lastKey []byte
 	leaves  int64
+	// skipHashCheck: the caller built the tree itself (ImportSorted), so
+	// there is no expected hash to compare.
+	skipHashCheck bool
 }
 
 type subtree struct {
@@ -116,11 +121,22 @@ func (s *Store) Import(version int64) (*Importer, error) {
 	if version <= 0 {
 		return nil, fmt.Errorf("%w: version %d", ErrSnapshot, version)
 	}
-	imp, err := s.tree.Import(version)
+	if s.tree.Version() != 0 || !s.tree.IsEmpty() {
+		return nil, fmt.Errorf("store: import into a store at version %d", s.tree.Version())
+	}
+	// Import into a tree without IAVL's fast index, and build the index once
+	// the imported nodes are on disk (Commit): building it as IAVL's importer
+	// does, while the caller still holds its source data, doubles the
+	// memory a large genesis needs.
+	tree, err := loadTree(s.db, s.opts, false)
+	if err != nil {
+		return nil, err
+	}
+	imp, err := tree.Import(version)
 	if err != nil {
 		return nil, fmt.Errorf("store: import: %w", err)
 	}
-	return &Importer{s: s, imp: imp, version: version}, nil
+	return &Importer{s: s, tree: tree, imp: imp, version: version}, nil
 }
 
 // Add decodes one chunk and adds its nodes. Chunks must be added in export
@@ -176,9 +192,17 @@ func (im *Importer) Commit(wantHash []byte) error {
 	if err := im.imp.Commit(); err != nil {
 		return errors.Join(fmt.Errorf("store: import commit: %w", err), s.wipe())
 	}
-	if got := s.tree.Hash(); !bytes.Equal(got, wantHash) {
+	if got := im.tree.Hash(); !im.skipHashCheck && !bytes.Equal(got, wantHash) {
 		return errors.Join(fmt.Errorf("%w: restored hash %X, want %X", ErrSnapshot, got, wantHash), s.wipe())
 	}
+	// The import's source (a genesis in memory, say) is garbage by now;
+	// collect it before IAVL walks the whole tree to build its index.
+	runtime.GC()
+	tree, err := loadTree(s.db, s.opts, true)
+	if err != nil {
+		return err
+	}
+	s.tree = tree
 	return s.setLatest(im.version)
 }
 
@@ -207,7 +231,7 @@ func (s *Store) wipe() error {
 	if err := errors.Join(it.Error(), it.Close(), batch.WriteSync()); err != nil {
 		return fmt.Errorf("store: wipe: %w", err)
 	}
-	tree, err := loadTree(s.db, s.opts)
+	tree, err := loadTree(s.db, s.opts, true)
 	if err != nil {
 		return err
 	}
@@ -259,4 +283,48 @@ func readBytes(b []byte, limit int) ([]byte, []byte, error) {
 	}
 	b = b[n:]
 	return append([]byte{}, b[:l]...), b[l:], nil
+}
+
+// ImportSorted builds version from n key-value pairs that next returns in
+// strictly ascending key order, into the (empty) store, as a balanced tree
+// streamed to the database: memory stays proportional to the tree's
+// height, not to n. It suits loading a large genesis. The tree's shape (and
+// so its hash) is a function of the pairs alone. Keys must be non-empty and
+// values non-nil; a violation returns an error wrapping ErrSnapshot, and
+// the store is emptied again.
+func (s *Store) ImportSorted(version int64, n int, next func() (key, value []byte)) error {
+	im, err := s.Import(version)
+	if err != nil {
+		return err
+	}
+	if err := im.addBalanced(n, next); err != nil {
+		return errors.Join(err, im.Close())
+	}
+	im.skipHashCheck = true
+	return im.Commit(nil)
+}
+
+// addBalanced emits a balanced tree over the next n pairs in post-order:
+// left half, right half, then their parent. Sibling subtrees differ in size
+// by at most one, so in height by at most one, as AVL requires.
+func (im *Importer) addBalanced(n int, next func() (key, value []byte)) error {
+	if n == 0 {
+		return nil
+	}
+	if n == 1 {
+		k, v := next()
+		if len(k) == 0 || v == nil {
+			return fmt.Errorf("%w: empty key or nil value", ErrSnapshot)
+		}
+		return im.add(&iavl.ExportNode{Key: k, Value: v, Version: im.version, Height: 0})
+	}
+	if err := im.addBalanced(n/2, next); err != nil {
+		return err
+	}
+	if err := im.addBalanced(n-n/2, next); err != nil {
+		return err
+	}
+	top := im.stack[len(im.stack)-1]
+	left := im.stack[len(im.stack)-2]
+	return im.add(&iavl.ExportNode{Version: im.version, Height: max(top.height, left.height) + 1})
 }

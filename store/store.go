@@ -16,9 +16,10 @@ import (
 
 // Defaults for Options fields left zero.
 const (
-	// DefaultCacheSize is the number of IAVL nodes kept in memory. A node
-	// costs roughly 200–300 bytes, so this bounds the cache near 100 MB.
-	DefaultCacheSize = 400_000
+	// DefaultCacheSize is the number of IAVL nodes kept in memory. A cached
+	// node costs about 1 KB of heap (measured: the node, its keys and hash,
+	// and the LRU's bookkeeping), so this is about 100 MB.
+	DefaultCacheSize = 100_000
 	// DefaultPruneInterval is how often (in commits) old versions are
 	// deleted when KeepRecent is set.
 	DefaultPruneInterval = 10
@@ -55,6 +56,11 @@ type Store struct {
 
 	mu     sync.Mutex // guards latest and exports
 	latest *View      // last committed version; nil before the first commit
+	// saving is held for writing while a version is saved, and for reading
+	// by every View read: IAVL updates its flat index of the latest values
+	// (fast storage) in place while saving, so a read of the previous
+	// version at that moment could see half of the change.
+	saving sync.RWMutex
 	// exports counts snapshot exports in progress per version, so pruning
 	// never deletes a version that is being read out.
 	exports map[int64]int
@@ -97,7 +103,7 @@ func newStore(db iavldb.DB, opts Options) (*Store, error) {
 	if opts.PruneInterval <= 0 {
 		opts.PruneInterval = DefaultPruneInterval
 	}
-	tree, err := loadTree(db, opts)
+	tree, err := loadTree(db, opts, true)
 	if err != nil {
 		return nil, err
 	}
@@ -110,11 +116,13 @@ func newStore(db iavldb.DB, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// loadTree opens the IAVL tree on db at its latest version. IAVL's fast
-// storage (a flat key index) is skipped: it doubles the writes, and its
-// reads of the latest version race with concurrent commits.
-func loadTree(db iavldb.DB, opts Options) (*iavl.MutableTree, error) {
-	tree := iavl.NewMutableTree(db, opts.CacheSize, true, iavl.NewNopLogger(), iavl.SyncOption(!opts.NoSync))
+// loadTree opens the IAVL tree on db at its latest version. With fast set,
+// it uses IAVL's fast storage: a flat index of the latest values, so reading
+// a key of the latest version costs one database read instead of a walk
+// down the tree; IAVL builds the index on load if the database lacks it.
+// Imports run on a tree without it, and the store reloads afterwards.
+func loadTree(db iavldb.DB, opts Options, fast bool) (*iavl.MutableTree, error) {
+	tree := iavl.NewMutableTree(db, opts.CacheSize, !fast, iavl.NewNopLogger(), iavl.SyncOption(!opts.NoSync))
 	if _, err := tree.Load(); err != nil {
 		return nil, fmt.Errorf("store: load latest version: %w", err)
 	}
@@ -197,7 +205,9 @@ func (s *Store) SetInitialVersion(v int64) {
 // Commit saves the working tree as the next version, durably, and returns
 // its hash and number. It then prunes old versions when due.
 func (s *Store) Commit() (hash []byte, version int64, err error) {
+	s.saving.Lock()
 	hash, version, err = s.tree.SaveVersion()
+	s.saving.Unlock()
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: commit: %w", err)
 	}
@@ -272,7 +282,7 @@ func (s *Store) view(version int64) (*View, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: load version %d: %w", version, err)
 	}
-	return &View{tree: t}, nil
+	return &View{tree: t, saving: &s.saving}, nil
 }
 
 // Close closes the database. The store must not be used afterwards.

@@ -106,7 +106,7 @@ var (
 	ErrInvalidArgument = register(12, Rejected, "invalid argument")
 	ErrNotSupported    = register(13, Failed, "call not supported yet")
 	ErrBadOrigin       = register(14, Failed, "signer is not allowed to make this call")
-	ErrNotReady        = register(15, Rejected, "node not ready: no block committed yet")
+	ErrNotReady        = register(15, Rejected, "node not ready: the chain has no state yet")
 )
 
 // Balance errors (100–199).
