@@ -10,14 +10,15 @@ import (
 )
 
 // EmissionParams are the global parameters of the coinbase and the epoch
-// (subtensor-spec §7.2), settable by sudo through sudo_set_global under the
-// names of emissionParamTable.
+// (subtensor-spec §7.2), settable by sudo through sudo_set_global (the rows
+// made by emissionParam in globalParamTable).
 type EmissionParams struct {
 	// OwnerCut is SubnetOwnerCut: the subnet owner's share of each block's
 	// alpha emission, in 65535ths (11,796 = 18 %).
 	OwnerCut uint16
 	// TaoWeight is the raw TaoWeight, a fraction of 2^64 − 1: how much a
 	// TAO of root stake counts in stake weights, next to a unit of alpha.
+	// sudo_set_global takes values up to 2^63 − 1 (≈ 0.5).
 	TaoWeight uint64
 	// StakeThreshold is the stake weight (rao) below which a neuron's stake
 	// counts as 0 in the epoch (the subnet owner is exempt).
@@ -54,63 +55,94 @@ func (p EmissionParams) MovingAlphaFixed() fixed.I96F32 {
 	return fixed.I96F32FromBits(0, p.MovingAlpha)
 }
 
-// emissionParam is one settable emission parameter: its sudo_set_global
-// name, storage id (under prefixEmissionParam), bounds and field.
-type emissionParam struct {
-	name     string
-	id       byte
-	min, max uint64
-	unit     string
-	get      func(EmissionParams) uint64
-	set      func(*EmissionParams, uint64)
+// emissionParamFields lists EmissionParams' fields in storage order:
+// append, never reorder (a shorter stored value leaves the new fields at
+// their defaults).
+var emissionParamFields = []func(*EmissionParams) any{
+	func(p *EmissionParams) any { return &p.OwnerCut },
+	func(p *EmissionParams) any { return &p.TaoWeight },
+	func(p *EmissionParams) any { return &p.StakeThreshold },
+	func(p *EmissionParams) any { return &p.MovingAlpha },
+	func(p *EmissionParams) any { return &p.MaxEpochsPerBlock },
 }
 
-// emissionParamTable lists the emission parameters sudo may set. Ids are
-// never reused.
-var emissionParamTable = []emissionParam{
-	{"subnet_owner_cut", 0x01, 0, math.MaxUint16, "/65535",
-		func(p EmissionParams) uint64 { return uint64(p.OwnerCut) },
-		func(p *EmissionParams, v uint64) { p.OwnerCut = uint16(v) }},
-	{"tao_weight", 0x02, 0, math.MaxUint64, "/(2^64-1)",
-		func(p EmissionParams) uint64 { return p.TaoWeight },
-		func(p *EmissionParams, v uint64) { p.TaoWeight = v }},
-	{"stake_threshold", 0x03, 0, uint64(tao.MaxSupply), "rao",
-		func(p EmissionParams) uint64 { return uint64(p.StakeThreshold) },
-		func(p *EmissionParams, v uint64) { p.StakeThreshold = tao.Rao(v) }},
-	{"subnet_moving_alpha", 0x04, 0, 1 << 32, "/2^32",
-		func(p EmissionParams) uint64 { return p.MovingAlpha },
-		func(p *EmissionParams, v uint64) { p.MovingAlpha = v }},
-	{"max_epochs_per_block", 0x05, 1, math.MaxUint16, "count",
-		func(p EmissionParams) uint64 { return p.MaxEpochsPerBlock },
-		func(p *EmissionParams, v uint64) { p.MaxEpochsPerBlock = v }},
-}
+const emissionParamsVersion = 1
 
-// EmissionParams returns the current emission parameters; one never set
-// has its default.
+// EmissionParams returns the current emission parameters, one read for
+// all of them (the coinbase reads them every block).
 func (s *State) EmissionParams() EmissionParams {
 	p := DefaultEmissionParams()
-	for _, e := range emissionParamTable {
-		if b := s.kv.Get([]byte{prefixEmissionParam, e.id}); b != nil {
-			e.set(&p, decodeU64("emission param "+e.name, b))
+	b := s.kv.Get([]byte{prefixEmissionParam})
+	if b == nil {
+		return p
+	}
+	if b[0] != emissionParamsVersion {
+		panic("chain: corrupt emission params: unknown encoding version")
+	}
+	b = b[1:]
+	for _, f := range emissionParamFields {
+		if len(b) == 0 {
+			break
+		}
+		var err error
+		if b, err = (slot{f(&p)}).read(b); err != nil {
+			panic(fmt.Sprintf("chain: corrupt emission params: %v", err))
 		}
 	}
 	return p
 }
 
-// setEmissionParam sets the emission parameter called name to v, for
-// sudo_set_global (whose handler checks the origin). found is false for a
-// name that is not an emission parameter; err reports a value out of its
-// bounds and changes nothing.
+func (s *State) setEmissionParams(p EmissionParams) {
+	b := []byte{emissionParamsVersion}
+	for _, f := range emissionParamFields {
+		b = slot{f(&p)}.append(b)
+	}
+	s.kv.Set([]byte{prefixEmissionParam}, b)
+}
+
+// emissionParam makes the sudo_set_global row of an EmissionParams field;
+// sudo_set_global checks the bounds before set.
+func emissionParam(name string, field func(*EmissionParams) any, lo, hi int64, unit string) globalParam {
+	return globalParam{
+		name: name, min: lo, max: hi, unit: unit,
+		get: func(s *State) int64 {
+			p := s.EmissionParams()
+			return slot{field(&p)}.get()
+		},
+		set: func(s *State, v int64) {
+			p := s.EmissionParams()
+			slot{field(&p)}.set(v)
+			s.setEmissionParams(p)
+		},
+	}
+}
+
+// setEmissionParam sets the emission parameter called name (its
+// sudo_set_global name) to v directly, for tests and tools; transactions
+// go through sudo_set_global and its bounds. found is false for an unknown
+// name; err reports a value that does not fit the field.
 func (s *State) setEmissionParam(name string, v uint64) (found bool, err error) {
-	for _, e := range emissionParamTable {
-		if e.name != name {
+	for i, f := range emissionParamFields {
+		if emissionParamNames[i] != name {
 			continue
 		}
-		if v < e.min || v > e.max {
-			return true, fmt.Errorf("%w: %s must be in [%d, %d], got %d", tx.ErrInvalidArgument, name, e.min, e.max, v)
+		p := s.EmissionParams()
+		switch ptr := f(&p).(type) {
+		case *uint16:
+			if v > math.MaxUint16 {
+				return true, fmt.Errorf("%w: %s must be at most %d, got %d", tx.ErrInvalidArgument, name, math.MaxUint16, v)
+			}
+			*ptr = uint16(v)
+		case *uint64:
+			*ptr = v
+		case *tao.Rao:
+			*ptr = tao.Rao(v)
 		}
-		s.kv.Set([]byte{prefixEmissionParam, e.id}, encodeU64(v))
+		s.setEmissionParams(p)
 		return true, nil
 	}
 	return false, nil
 }
+
+// emissionParamNames are the sudo_set_global names of emissionParamFields.
+var emissionParamNames = []string{"subnet_owner_cut", "tao_weight", "stake_threshold", "subnet_moving_alpha", "max_epochs_per_block"}

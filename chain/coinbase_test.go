@@ -88,7 +88,8 @@ func TestCoinbase_AlphaIssuanceDifferent(t *testing.T) {
 	root := s.Pool(tao.RootNetUID)
 	root.TAO = 1_000_000_000_000_000_000 // SubnetTAO[0] = 1e18
 	s.setPool(tao.RootNetUID, root)
-	s.kv.Set([]byte{prefixEmissionParam, 0x02}, encodeU64(^uint64(0))) // TaoWeight = u64::MAX
+	_, err := s.setEmissionParam("tao_weight", ^uint64(0)) // TaoWeight = u64::MAX
+	require.NoError(t, err)
 	for _, n := range []tao.NetUID{1, 2} {
 		c := in.Subnets[string(rune('0'+n))]
 		buildSubnet(t, s, n, 360, tao.Rao(c.SubnetTAO), tao.Rao(c.SubnetAlphaIn), cbSubnet{owner: acct(1), ownerHotkey: acct(byte(n + 1))})

@@ -219,6 +219,11 @@ var globalParamTable = []globalParam{
 	stakingParam("min_delegate_take", func(p *StakingParams) any { return &p.MinTake }, 0, math.MaxUint16, "u16"),
 	stakingParam("max_delegate_take", func(p *StakingParams) any { return &p.MaxTake }, 0, math.MaxUint16, "u16"),
 	stakingParam("tx_delegate_take_rate_limit", func(p *StakingParams) any { return &p.TakeRateLimit }, 0, maxI64, "blocks"),
+	emissionParam("subnet_owner_cut", func(p *EmissionParams) any { return &p.OwnerCut }, 0, math.MaxUint16, "u16"),
+	emissionParam("tao_weight", func(p *EmissionParams) any { return &p.TaoWeight }, 0, maxI64, "/(2^64-1)"),
+	emissionParam("stake_threshold", func(p *EmissionParams) any { return &p.StakeThreshold }, 0, int64(totalSupply), "rao"),
+	emissionParam("subnet_moving_alpha", func(p *EmissionParams) any { return &p.MovingAlpha }, 0, 1<<32, "/2^32"),
+	emissionParam("max_epochs_per_block", func(p *EmissionParams) any { return &p.MaxEpochsPerBlock }, 1, math.MaxUint16, "count"),
 }
 
 // lookupGlobalParam finds a row by name or alias.
