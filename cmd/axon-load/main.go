@@ -8,7 +8,7 @@
 // -duration after a -warmup, and prints the throughput, latency percentiles
 // and the CPU each side used.
 //
-//	go run ./cmd/axon-load -duration 10s -conns 32
+//	go run ./cmd/axon-load -duration 10s -conns 16
 //
 // Requests are signed as a Python or Go dendrite signs them, one dendrite
 // instance (hotkey and uuid) per connection so that nonces arrive in order.
@@ -85,7 +85,7 @@ func main() {
 	flag.BoolVar(&o.inProcess, "inprocess", false, "run the axon in this process instead of a child")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measurement time")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before the measurement starts")
-	flag.IntVar(&o.conns, "conns", 32, "concurrent connections (each a dendrite instance)")
+	flag.IntVar(&o.conns, "conns", 16, "concurrent connections (each a dendrite instance)")
 	flag.IntVar(&o.hotkeys, "hotkeys", 8, "distinct dendrite hotkeys, all registered with the axon")
 	flag.StringVar(&o.client, "client", "raw", "raw: presigned requests on kept-alive connections; dendrite: package dendrite, signing each request")
 	flag.IntVar(&o.expect, "expect", 20_000, "requests per second to presign for (raw client)")

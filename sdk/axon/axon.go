@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gotensor/gotensor/keys"
@@ -24,9 +27,9 @@ type Axon struct {
 	uuid   string
 	cfg    Config
 
-	routes    map[string]*route
-	order     []string // route names in attach order
-	available string   // Python repr of order, for 404 messages
+	// routes is replaced, never modified, so that requests read it without
+	// a lock while handlers are still being attached.
+	routes atomic.Pointer[routeTable]
 
 	nonces  *nonceCache
 	limits  *limiter
@@ -42,6 +45,13 @@ type Axon struct {
 	srv     *http.Server
 	addr    net.Addr
 	info    synapse.AxonInfo
+}
+
+// routeTable is the attached routes.
+type routeTable struct {
+	byName    map[string]*route
+	order     []string // names in attach order
+	available string   // Python repr of order, for 404 messages
 }
 
 // route is one attached synapse type.
@@ -92,11 +102,11 @@ func New(pair *keys.Pair, cfg Config) (*Axon, error) {
 		hotkey:  pair.SS58(),
 		uuid:    synapse.NewUUID(),
 		cfg:     cfg,
-		routes:  map[string]*route{},
 		nonces:  newNonceCache(cfg.NonceCacheSize, maxWindow, int64(cfg.MaxClockSkew)),
 		limits:  newLimiter(cfg.Rate, cfg.Burst, cfg.MaxTrackedHotkeys),
 		metrics: m,
 	}
+	a.routes.Store(&routeTable{byName: map[string]*route{}})
 	a.sched = newScheduler(cfg.Workers, cfg.QueueSize, func(n int) { m.queue.Set(float64(n)) })
 	if err := Attach(a, func(context.Context, *synapse.Ping) error { return nil }); err != nil {
 		return nil, err
@@ -143,16 +153,18 @@ func (a *Axon) attach(name string, r *route, opts []Option) error {
 	if a.started {
 		return ErrStarted
 	}
-	if _, dup := a.routes[name]; dup {
+	old := a.routes.Load()
+	if _, dup := old.byName[name]; dup {
 		return fmt.Errorf("axon: synapse %q is already attached", name)
 	}
 	r.name = name
 	for _, o := range opts {
 		o(r)
 	}
-	a.routes[name] = r
-	a.order = append(a.order, name)
-	a.available = synapse.PyStr(a.order)
+	next := &routeTable{byName: maps.Clone(old.byName), order: append(slices.Clip(old.order), name)}
+	next.byName[name] = r
+	next.available = synapse.PyStr(next.order)
+	a.routes.Store(next)
 	return nil
 }
 

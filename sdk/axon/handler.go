@@ -60,7 +60,8 @@ func refuse(code int, format string, args ...any) *refusal {
 func (a *Axon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := a.cfg.Now()
 	name, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	rt := a.routes[name]
+	routes := a.routes.Load()
+	rt := routes.byName[name]
 	if rt == nil {
 		shown := name
 		if synapse.ValidName(name) != nil || len(name) > 64 {
@@ -68,7 +69,7 @@ func (a *Axon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			name = ""
 		}
 		a.fail(w, unknownRoute, start, &synapse.Base{Name: name},
-			refuse(http.StatusNotFound, "Synapse name '%s' not found. Available synapses %s", shown, a.available))
+			refuse(http.StatusNotFound, "Synapse name '%s' not found. Available synapses %s", shown, routes.available))
 		return
 	}
 	b, caller, timeout, rf := a.admitHeaders(rt, r, start)
