@@ -44,11 +44,11 @@ type vectors struct {
 			MaxWeightLimit  float64   `json:"max_weight_limit"`
 			ExcludeQuantile uint16    `json:"exclude_quantile_u16"`
 		} `json:"inputs"`
-		Branch      string    `json:"branch"`
-		ExpectUIDs  []int     `json:"expected_uids"`
-		ExpectW     []float64 `json:"expected_weights"`
-		EmitUIDs    []int     `json:"then_emit_uids"`
-		EmitU16     []uint16  `json:"then_emit_u16"`
+		Branch     string    `json:"branch"`
+		ExpectUIDs []int     `json:"expected_uids"`
+		ExpectW    []float64 `json:"expected_weights"`
+		EmitUIDs   []int     `json:"then_emit_uids"`
+		EmitU16    []uint16  `json:"then_emit_u16"`
 	} `json:"process_weights"`
 	SDK struct {
 		Weights []struct {
