@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -143,7 +144,7 @@ func (c *Client) SubmitTx(ctx context.Context, txBytes []byte, wait bool) (*apit
 		path, timeout = "/v1/tx?wait=commit", c.opts.CommitTimeout
 	}
 	var res apitypes.SubmitTxResult
-	err := c.do(ctx, timeout, http.MethodPost, path, txBytes, false, &res)
+	err := c.do(ctx, request{method: http.MethodPost, path: path, contentType: "application/octet-stream", body: txBytes, timeout: timeout}, &res)
 	if err != nil {
 		return nil, err
 	}
@@ -153,19 +154,67 @@ func (c *Client) SubmitTx(ctx context.Context, txBytes []byte, wait bool) (*apit
 	return &res, nil
 }
 
+// SubmitTxs submits up to apitypes.MaxBatch signed transactions in one
+// request; the node admits them to the mempool in order. The result holds
+// one outcome per transaction (code 0: admitted); SubmissionError turns
+// a non-zero code into an error. The error is for the request as a
+// whole.
+func (c *Client) SubmitTxs(ctx context.Context, txs [][]byte) (*apitypes.SubmitTxsResult, error) {
+	req := apitypes.SubmitTxsRequest{Txs: make([]string, len(txs))}
+	for i, t := range txs {
+		req.Txs[i] = base64.StdEncoding.EncodeToString(t)
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	var res apitypes.SubmitTxsResult
+	if err := c.do(ctx, request{method: http.MethodPost, path: "/v1/txs", contentType: "application/json", body: body}, &res); err != nil {
+		return nil, err
+	}
+	if len(res.Results) != len(txs) {
+		return nil, fmt.Errorf("client: %d outcomes for %d transactions", len(res.Results), len(txs))
+	}
+	return &res, nil
+}
+
+// SubmissionError returns the error of one outcome of SubmitTxs: nil for
+// code 0, else a *TxError or *APIError as the single submissions return.
+func SubmissionError(s apitypes.TxSubmission) error {
+	switch {
+	case s.Code == 0:
+		return nil
+	case s.Code < apitypes.CodeAPIBase:
+		return txError(s.Code, s.Log)
+	}
+	return &APIError{Status: http.StatusOK, Code: s.Code, Message: s.Log}
+}
+
 func (c *Client) get(ctx context.Context, path string, out any) error {
-	return c.do(ctx, c.opts.Timeout, http.MethodGet, path, nil, true, out)
+	return c.do(ctx, request{method: http.MethodGet, path: path, idempotent: true}, out)
+}
+
+// request is one API call.
+type request struct {
+	method, path, contentType string
+	body                      []byte
+	idempotent                bool          // safe to send twice
+	timeout                   time.Duration // 0: Options.Timeout
 }
 
 // do runs one API call with a deadline, retrying connection failures with
 // backoff: any failure for idempotent calls, only failed dials otherwise.
-func (c *Client) do(ctx context.Context, timeout time.Duration, method, path string, body []byte, idempotent bool, out any) error {
+func (c *Client) do(ctx context.Context, req request, out any) error {
+	timeout := req.timeout
+	if timeout == 0 {
+		timeout = c.opts.Timeout
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	backoff := 100 * time.Millisecond
 	for attempt := 0; ; attempt++ {
-		err := c.once(ctx, method, path, body, out)
-		if err == nil || !retryable(err, idempotent) || attempt >= c.opts.Retries || ctx.Err() != nil {
+		err := c.once(ctx, req, out)
+		if err == nil || !retryable(err, req.idempotent) || attempt >= c.opts.Retries || ctx.Err() != nil {
 			return err
 		}
 		select {
@@ -194,18 +243,19 @@ func retryable(err error, idempotent bool) bool {
 	return idempotent || ce.dial
 }
 
-func (c *Client) once(ctx context.Context, method, path string, body []byte, out any) error {
+func (c *Client) once(ctx context.Context, r request, out any) error {
 	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
+	if r.body != nil {
+		rd = bytes.NewReader(r.body)
 	}
+	method, path := r.method, r.path
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/octet-stream")
+	if r.contentType != "" {
+		req.Header.Set("Content-Type", r.contentType)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gotensor/gotensor/api"
 	"github.com/gotensor/gotensor/api/apitest"
+	"github.com/gotensor/gotensor/api/apitypes"
 	"github.com/gotensor/gotensor/client"
 	"github.com/gotensor/gotensor/keys"
 	"github.com/gotensor/gotensor/tao"
@@ -283,4 +284,25 @@ func TestSubscribe_ResumesAfterDisconnect(t *testing.T) {
 	require.Equal(t, h+2, next())
 	f.publish(nil, nil)
 	require.Equal(t, h+3, next())
+}
+
+func TestSubmitTxs(t *testing.T) {
+	f := newFixture(t, client.Options{})
+	f.cons.SetBroadcast(func(raw cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
+		if string(raw) == "late" {
+			return &coretypes.ResultBroadcastTx{Code: tx.ErrNonceTooHigh.Code, Log: "nonce too high"}, nil
+		}
+		return &coretypes.ResultBroadcastTx{Hash: raw.Hash()}, nil
+	})
+	res, err := f.c.SubmitTxs(context.Background(), [][]byte{[]byte("a"), []byte("late"), []byte("b")})
+	require.NoError(t, err)
+	require.Len(t, res.Results, 3)
+	require.NoError(t, client.SubmissionError(res.Results[0]))
+	require.ErrorIs(t, client.SubmissionError(res.Results[1]), tx.ErrNonceTooHigh)
+	require.Equal(t, apitypes.Hash(cmttypes.Tx("b").Hash()), res.Results[2].Hash)
+
+	_, err = f.c.SubmitTxs(context.Background(), nil)
+	var apiErr *client.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, 400, apiErr.Status)
 }

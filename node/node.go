@@ -347,6 +347,10 @@ func (n *Node) Stop() error {
 			n.comet.Wait()
 		}
 		n.wg.Wait()
+		// CometBFT's indexer may still be writing the last block's
+		// transactions when Stop returns; give it a moment before its
+		// database is closed, so that block stays findable by hash.
+		time.Sleep(200 * time.Millisecond)
 		n.dbs.closeAll()
 		n.mu.Lock()
 		if info, err := n.app.ABCI.Info(context.Background(), &abci.RequestInfo{}); err == nil {

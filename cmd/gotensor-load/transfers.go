@@ -25,6 +25,7 @@ type transferConfig struct {
 	senders   int
 	txs       int
 	workers   int
+	batch     int
 	rate      int
 	blockTime time.Duration
 	indexer   string
@@ -40,6 +41,7 @@ func runTransfers(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.senders, "senders", 2000, "sending accounts (each sends txs/senders transfers, nonces in order)")
 	fs.IntVar(&cfg.txs, "txs", 60000, "transfers to submit")
 	fs.IntVar(&cfg.workers, "workers", 64, "concurrent submitting connections")
+	fs.IntVar(&cfg.batch, "batch", 1, "transactions per request (above 1: POST /v1/txs)")
 	fs.IntVar(&cfg.rate, "rate", 0, "submissions per second (0: as fast as the node takes them)")
 	fs.DurationVar(&cfg.blockTime, "block-time", 500*time.Millisecond, "in-process node: pause between blocks")
 	fs.StringVar(&cfg.indexer, "indexer", "kv", "in-process node: CometBFT tx indexer (kv or null)")
@@ -47,8 +49,8 @@ func runTransfers(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.settle, "settle", 60*time.Second, "how long to wait for the last inclusions")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "write a CPU profile of the submission phase to `file`")
 	_ = fs.Parse(args)
-	if cfg.senders < 1 || cfg.txs < cfg.senders || cfg.workers < 1 {
-		return errors.New("want senders ≥ 1, txs ≥ senders, workers ≥ 1")
+	if cfg.senders < 1 || cfg.txs < cfg.senders || cfg.workers < 1 || cfg.batch < 1 || cfg.batch > apitypes.MaxBatch {
+		return fmt.Errorf("want senders ≥ 1, txs ≥ senders, workers ≥ 1, 1 ≤ batch ≤ %d", apitypes.MaxBatch)
 	}
 
 	// nodeHeight tells the committed height at each submission: the
@@ -167,6 +169,31 @@ func presign(ctx context.Context, c *client.Client, pairs []*keys.Pair, perSende
 	return signed, nil
 }
 
+// submit sends txs, one request each or as one batch, and returns each
+// one's hash and refusal.
+func submit(ctx context.Context, c *client.Client, txs [][]byte) ([][32]byte, []error) {
+	hashes := make([][32]byte, len(txs))
+	errs := make([]error, len(txs))
+	if len(txs) == 1 {
+		res, err := c.SubmitTx(ctx, txs[0], false)
+		if err == nil {
+			hashes[0] = [32]byte(res.Hash)
+		}
+		errs[0] = err
+		return hashes, errs
+	}
+	res, err := c.SubmitTxs(ctx, txs)
+	for i := range txs {
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		hashes[i] = [32]byte(res.Results[i].Hash)
+		errs[i] = client.SubmissionError(res.Results[i])
+	}
+	return hashes, errs
+}
+
 // sent is what the load generator knows of one submitted transaction.
 type sent struct {
 	at     time.Time
@@ -218,7 +245,7 @@ func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg trans
 	for _, s := range signed {
 		total += len(s)
 	}
-	fmt.Printf("submitting %d transfers from %d senders over %d connections", total, len(signed), cfg.workers)
+	fmt.Printf("submitting %d transfers from %d senders over %d connections, %d per request", total, len(signed), cfg.workers, cfg.batch)
 	if cfg.rate > 0 {
 		fmt.Printf(" at %d/s", cfg.rate)
 	}
@@ -268,42 +295,50 @@ func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg trans
 				mine = append(mine, signed[i])
 			}
 			// Round-robin over this worker's senders keeps each sender's
-			// nonces in order.
+			// nonces in order, within and across batches.
+			var queue [][]byte
 			for k := 0; ; k++ {
-				any := false
+				more := false
 				for _, txs := range mine {
-					if k >= len(txs) {
-						continue
+					if k < len(txs) {
+						queue = append(queue, txs[k])
+						more = true
 					}
-					any = true
-					if pace != nil {
+				}
+				if !more {
+					break
+				}
+			}
+			for len(queue) > 0 {
+				n := min(cfg.batch, len(queue))
+				chunk := queue[:n]
+				queue = queue[n:]
+				if pace != nil {
+					for range n {
 						select {
 						case <-pace:
 						case <-ctx.Done():
 							return
 						}
 					}
-					raw := txs[k]
-					s := sent{at: time.Now(), height: nodeHeight()}
-					res, err := c.SubmitTx(ctx, raw, false)
-					if err != nil {
-						var te *client.TxError
-						if errors.As(err, &te) {
-							rejected.Add(1)
-							rejectMsg.CompareAndSwap(nil, te.Error())
-						} else {
-							failedSubmit.Add(1)
-							rejectMsg.CompareAndSwap(nil, err.Error())
-						}
+				}
+				s := sent{at: time.Now(), height: nodeHeight()}
+				hashes, errs := submit(ctx, c, chunk)
+				mu.Lock()
+				for i, err := range errs {
+					if err == nil {
+						submitted[hashes[i]] = s
 						continue
 					}
-					mu.Lock()
-					submitted[[32]byte(res.Hash)] = s
-					mu.Unlock()
+					var te *client.TxError
+					if errors.As(err, &te) {
+						rejected.Add(1)
+					} else {
+						failedSubmit.Add(1)
+					}
+					rejectMsg.CompareAndSwap(nil, err.Error())
 				}
-				if !any {
-					return
-				}
+				mu.Unlock()
 			}
 		}()
 	}
