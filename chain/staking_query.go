@@ -1,10 +1,12 @@
 package chain
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/gotensor/gotensor/chain/swap"
 	"github.com/gotensor/gotensor/fixed"
+	"github.com/gotensor/gotensor/store"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/tx"
 )
@@ -77,4 +79,60 @@ func QuoteSwap(s *State, n tao.NetUID, buy bool, amount, limit tao.Rao, partial,
 	}
 	q.PriceAfter = PriceRao(p.Price())
 	return q, nil
+}
+
+// Delegate is a hotkey as a delegate: its owner, its take and what is
+// staked to it.
+type Delegate struct {
+	Hotkey tao.AccountID
+	Owner  tao.AccountID // zero if no coldkey owns the hotkey
+	Owned  bool
+	// Take is the delegate take in 65535ths; MinTake and MaxTake bound it.
+	Take, MinTake, MaxTake uint16
+	// IncreaseAllowedAt is the first block at which increase_take may run
+	// (0: now).
+	IncreaseAllowedAt tao.BlockHeight
+	// Subnets lists the hotkey's stake pools, by netuid.
+	Subnets []DelegatePool
+}
+
+// DelegatePool is what is staked to a hotkey on one subnet.
+type DelegatePool struct {
+	NetUID     tao.NetUID
+	Alpha      tao.Rao // TotalHotkeyAlpha
+	Nominators int     // coldkeys with a stake
+}
+
+// QueryDelegate returns hotkey's delegate record.
+func QueryDelegate(s *State, hotkey tao.AccountID) Delegate {
+	sp, rec := s.StakingParams(), s.takeRecord(hotkey)
+	d := Delegate{Hotkey: hotkey, Take: rec.take, MinTake: sp.MinTake, MaxTake: sp.MaxTake}
+	d.Owner, d.Owned = s.HotkeyOwner(hotkey)
+	if sp.TakeRateLimit != 0 && rec.changed != 0 {
+		d.IncreaseAllowedAt = rec.changed + tao.BlockHeight(sp.TakeRateLimit) + 1
+	}
+	prefix := append([]byte{prefixHotkeyPool}, hotkey[:]...)
+	it := s.kv.Iterator(prefix, store.PrefixEnd(prefix))
+	for ; it.Valid(); it.Next() {
+		d.Subnets = append(d.Subnets, DelegatePool{NetUID: tao.NetUID(binary.BigEndian.Uint16(it.Key()[33:]))})
+	}
+	it.Close()
+	for i := range d.Subnets {
+		p := &d.Subnets[i]
+		p.Alpha = s.HotkeyAlpha(hotkey, p.NetUID)
+		p.Nominators = s.countStakers(p.NetUID, hotkey)
+	}
+	return d
+}
+
+// countStakers counts the coldkeys staked to hotkey on subnet n.
+func (s *State) countStakers(n tao.NetUID, hotkey tao.AccountID) int {
+	prefix := append(binary.BigEndian.AppendUint16([]byte{prefixStakeIndex}, uint16(n)), hotkey[:]...)
+	it := s.kv.Iterator(prefix, store.PrefixEnd(prefix))
+	defer it.Close()
+	count := 0
+	for ; it.Valid(); it.Next() {
+		count++
+	}
+	return count
 }

@@ -69,3 +69,26 @@ func TestQuoteSwap(t *testing.T) {
 	require.Equal(t, strconv.FormatUint(uint64(buy.PriceAfter), 10), event(t, res, EventStakeAdded)["price"])
 	require.Equal(t, buy.Out, e.s.StakeOf(acct(1), acct(11), 1))
 }
+
+// TestQueryDelegate: owner, take, rate limit and pools of a hotkey.
+func TestQueryDelegate(t *testing.T) {
+	e := newStakeEnv(t)
+	e.subnet(1, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
+	owner, hot := acct(1), acct(11)
+	require.Equal(t, Delegate{Hotkey: hot, Take: 11_796, MaxTake: 11_796}, QueryDelegate(e.s, hot))
+	e.hotkey(owner, hot)
+	for _, c := range []tao.AccountID{owner, acct(2), acct(3)} {
+		e.ok(c, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: tao.RaoPerTAO})
+	}
+	e.ok(acct(2), tx.AddStake{Hotkey: hot, NetUID: tao.RootNetUID, AmountTAO: tao.RaoPerTAO})
+	e.ok(owner, tx.DecreaseTake{Hotkey: hot, Take: 1000})
+	d := QueryDelegate(e.s, hot)
+	require.Equal(t, Delegate{
+		Hotkey: hot, Owner: owner, Owned: true, Take: 1000, MaxTake: 11_796,
+		IncreaseAllowedAt: e.height + 216_001,
+		Subnets: []DelegatePool{
+			{NetUID: 0, Alpha: tao.RaoPerTAO, Nominators: 1},
+			{NetUID: 1, Alpha: e.s.HotkeyAlpha(hot, 1), Nominators: 3},
+		},
+	}, d)
+}
