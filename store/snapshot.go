@@ -31,6 +31,10 @@ var ErrSnapshot = errors.New("store: bad snapshot")
 // maxKeyLen bounds keys accepted from a snapshot; state keys are far shorter.
 const maxKeyLen = 1 << 12
 
+// exportCacheSize is the node cache of the tree a snapshot is exported
+// from; the export reads each node once.
+const exportCacheSize = 10_000
+
 // ExportSnapshot streams the committed version as chunks of roughly
 // chunkSize bytes (a chunk holds at least one node), calling emit for each in
 // order. emit may keep the chunk. The version is protected from pruning while
@@ -47,14 +51,22 @@ func (s *Store) ExportSnapshot(version int64, chunkSize int, emit func(chunk []b
 		}
 		s.mu.Unlock()
 	}()
-	v, err := s.View(version)
-	if err != nil {
-		return err
+	if !s.tree.VersionExists(version) {
+		return fmt.Errorf("%w: %d", ErrVersionNotFound, version)
 	}
-	if v.tree.Size() == 0 {
+	// Export from a tree of its own (own node cache): IAVL's exporter walks
+	// the nodes on its own goroutine, and nodes shared with the working tree
+	// may be modified in place by the next block (see Store.treeMu).
+	reader := iavl.NewMutableTree(s.db, exportCacheSize, true, iavl.NewNopLogger())
+	defer reader.Close() // closes its node database, not the shared db
+	t, err := reader.GetImmutable(version)
+	if err != nil {
+		return fmt.Errorf("store: export version %d: %w", version, err)
+	}
+	if t.Size() == 0 {
 		return emit([]byte{})
 	}
-	exp, err := v.tree.Export()
+	exp, err := t.Export()
 	if err != nil {
 		return fmt.Errorf("store: export version %d: %w", version, err)
 	}

@@ -56,11 +56,13 @@ type Store struct {
 
 	mu     sync.Mutex // guards latest and exports
 	latest *View      // last committed version; nil before the first commit
-	// saving is held for writing while a version is saved, and for reading
-	// by every View read: IAVL updates its flat index of the latest values
-	// (fast storage) in place while saving, so a read of the previous
-	// version at that moment could see half of the change.
-	saving sync.RWMutex
+	// treeMu is held for writing while the working tree changes (Set,
+	// Delete) or a version is saved, and for reading by every View read.
+	// IAVL shares nodes between versions and, when the working tree copies
+	// one, clears the original's child pointers in place; and it updates
+	// its flat index of latest values (fast storage) in place while saving.
+	// Either would otherwise race with a View reading the same nodes.
+	treeMu sync.RWMutex
 	// exports counts snapshot exports in progress per version, so pruning
 	// never deletes a version that is being read out.
 	exports map[int64]int
@@ -146,6 +148,8 @@ func (s *Store) Has(key []byte) bool { return s.Get(key) != nil }
 func (s *Store) Set(key, value []byte) {
 	mustKey(key)
 	mustValue(value)
+	s.treeMu.Lock()
+	defer s.treeMu.Unlock()
 	if _, err := s.tree.Set(append([]byte(nil), key...), append([]byte{}, value...)); err != nil {
 		panic(fmt.Errorf("store: set %x: %w", key, err))
 	}
@@ -154,6 +158,8 @@ func (s *Store) Set(key, value []byte) {
 // Delete implements KV on the working tree.
 func (s *Store) Delete(key []byte) {
 	mustKey(key)
+	s.treeMu.Lock()
+	defer s.treeMu.Unlock()
 	if _, _, err := s.tree.Remove(key); err != nil {
 		panic(fmt.Errorf("store: delete %x: %w", key, err))
 	}
@@ -174,7 +180,7 @@ func (s *Store) iterator(start, end []byte, ascending bool) Iterator {
 	if err != nil {
 		panic(fmt.Errorf("store: iterator: %w", err))
 	}
-	return &treeIterator{it: it}
+	return &treeIterator{it: it, mu: noLock{}}
 }
 
 // WorkingHash returns the root hash of the working tree: the app hash the
@@ -205,9 +211,9 @@ func (s *Store) SetInitialVersion(v int64) {
 // Commit saves the working tree as the next version, durably, and returns
 // its hash and number. It then prunes old versions when due.
 func (s *Store) Commit() (hash []byte, version int64, err error) {
-	s.saving.Lock()
+	s.treeMu.Lock()
 	hash, version, err = s.tree.SaveVersion()
-	s.saving.Unlock()
+	s.treeMu.Unlock()
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: commit: %w", err)
 	}
@@ -282,7 +288,7 @@ func (s *Store) view(version int64) (*View, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: load version %d: %w", version, err)
 	}
-	return &View{tree: t, saving: &s.saving}, nil
+	return &View{tree: t, mu: &s.treeMu}, nil
 }
 
 // Close closes the database. The store must not be used afterwards.
@@ -298,9 +304,11 @@ func (s *Store) Close() error {
 }
 
 // treeIterator adapts an IAVL iterator, turning a read error (a broken
-// database) into a panic instead of a silently short iteration.
+// database) into a panic instead of a silently short iteration. A View's
+// iterator walks shared nodes, so it steps under the store's read lock.
 type treeIterator struct {
 	it     corestore.Iterator
+	mu     sync.Locker
 	closed bool
 }
 
@@ -314,9 +322,21 @@ func (t *treeIterator) Valid() bool {
 	return false
 }
 
-func (t *treeIterator) Next()         { t.it.Next() }
+func (t *treeIterator) Next() {
+	t.mu.Lock()
+	t.it.Next()
+	t.mu.Unlock()
+}
+
 func (t *treeIterator) Key() []byte   { return t.it.Key() }
 func (t *treeIterator) Value() []byte { return t.it.Value() }
+
+// noLock is the Locker of the working tree's iterators: the goroutine that
+// writes the tree is the one iterating it.
+type noLock struct{}
+
+func (noLock) Lock()   {}
+func (noLock) Unlock() {}
 
 func (t *treeIterator) Close() {
 	if !t.closed {

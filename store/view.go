@@ -14,8 +14,8 @@ import (
 // while the Store executes and commits later blocks, as long as its version
 // is not pruned.
 type View struct {
-	tree   *iavl.ImmutableTree
-	saving *sync.RWMutex // the store's; see Store.saving
+	tree *iavl.ImmutableTree
+	mu   *sync.RWMutex // the store's treeMu
 }
 
 // Version returns the version the view reads.
@@ -27,9 +27,9 @@ func (v *View) Hash() []byte { return v.tree.Hash() }
 // Get implements Reader.
 func (v *View) Get(key []byte) []byte {
 	mustKey(key)
-	v.saving.RLock()
+	v.mu.RLock()
 	val, err := v.tree.Get(key)
-	v.saving.RUnlock()
+	v.mu.RUnlock()
 	if err != nil {
 		panic(fmt.Errorf("store: get %x at version %d: %w", key, v.Version(), err))
 	}
@@ -45,16 +45,14 @@ func (v *View) Iterator(start, end []byte) Iterator { return v.iterator(start, e
 // ReverseIterator implements Reader.
 func (v *View) ReverseIterator(start, end []byte) Iterator { return v.iterator(start, end, false) }
 
-// iterator holds the lock only while creating the iterator: IAVL's iterator
-// over its flat index reads a database snapshot taken at creation.
 func (v *View) iterator(start, end []byte, ascending bool) Iterator {
-	v.saving.RLock()
+	v.mu.RLock()
 	it, err := v.tree.Iterator(start, end, ascending)
-	v.saving.RUnlock()
+	v.mu.RUnlock()
 	if err != nil {
 		panic(fmt.Errorf("store: iterator at version %d: %w", v.Version(), err))
 	}
-	return &treeIterator{it: it}
+	return &treeIterator{it: it, mu: v.mu.RLocker()}
 }
 
 // GetWithProof returns the value at key (nil if absent) with an ICS23 proof
@@ -68,13 +66,13 @@ func (v *View) GetWithProof(key []byte) (value []byte, proof *ics23.CommitmentPr
 		return nil, nil, errors.New("store: no proofs in an empty tree")
 	}
 	value = v.Get(key)
-	v.saving.RLock()
+	v.mu.RLock()
 	if value != nil {
 		proof, err = v.tree.GetMembershipProof(key)
 	} else {
 		proof, err = v.tree.GetNonMembershipProof(key)
 	}
-	v.saving.RUnlock()
+	v.mu.RUnlock()
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: proof of %x at version %d: %w", key, v.Version(), err)
 	}
