@@ -15,6 +15,8 @@ import (
 //     subnet's AlphaOut is exactly what is staked, pending or held by the
 //     protocol;
 //   - the subnets' uid records and indexes agree (checkSubnetInvariants);
+//   - weights rows, LastUpdate and commits fit their subnets
+//     (checkWeightsInvariants);
 //   - TotalIssuance equals the genesis supply plus everything minted minus
 //     everything recycled;
 //   - TotalIssuance does not exceed the total supply;
@@ -47,6 +49,9 @@ func CheckInvariants(s *State) error {
 		}
 	}
 	if err := checkSubnetInvariants(s); err != nil {
+		return err
+	}
+	if err := checkWeightsInvariants(s); err != nil {
 		return err
 	}
 	poolTAO, err := checkStakingInvariants(s)

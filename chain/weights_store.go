@@ -234,3 +234,79 @@ func satAdd(a, b uint64) uint64 {
 	}
 	return a + b
 }
+
+// checkWeightsInvariants verifies the weights state: rows, LastUpdate
+// vectors and commits exist only for subnets that exist; a row belongs to
+// a uid of its subnet, names no uid twice and none beyond the subnet; a
+// LastUpdate vector is no longer than its subnet; a hotkey holds at most
+// MaxUnrevealedCommits commits, in epoch order.
+func checkWeightsInvariants(s *State) error {
+	sizes := map[tao.NetUID]uint16{}
+	size := func(n tao.NetUID) (uint16, error) {
+		if v, ok := sizes[n]; ok {
+			return v, nil
+		}
+		if !s.SubnetExists(n) {
+			return 0, fmt.Errorf("chain: invariant: weights state of subnet %d, which does not exist", n)
+		}
+		sizes[n] = s.SubnetN(n)
+		return sizes[n], nil
+	}
+	netOf := func(k []byte) tao.NetUID { return tao.NetUID(binary.BigEndian.Uint16(k[1:])) }
+
+	it := s.kv.Iterator([]byte{prefixWeights}, store.PrefixEnd([]byte{prefixWeights}))
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		n, uid := netOf(it.Key()), binary.BigEndian.Uint16(it.Key()[3:])
+		sn, err := size(n)
+		if err != nil {
+			return err
+		}
+		row := decodeEntries("weights row", it.Value())
+		uids := make([]tao.UID, len(row))
+		for i, e := range row {
+			if e.UID >= sn {
+				return fmt.Errorf("chain: invariant: weights row %d/%d names uid %d of %d", n, uid, e.UID, sn)
+			}
+			uids[i] = tao.UID(e.UID)
+		}
+		if uid >= sn {
+			return fmt.Errorf("chain: invariant: weights row of uid %d on subnet %d of %d", uid, n, sn)
+		}
+		if dup, ok := duplicateUID(uids); ok {
+			return fmt.Errorf("chain: invariant: weights row %d/%d names uid %d twice", n, uid, dup)
+		}
+	}
+
+	lu := s.kv.Iterator([]byte{prefixLastUpdate}, store.PrefixEnd([]byte{prefixLastUpdate}))
+	defer lu.Close()
+	for ; lu.Valid(); lu.Next() {
+		n := netOf(lu.Key())
+		sn, err := size(n)
+		if err != nil {
+			return err
+		}
+		if l := len(lu.Value()) / 8; l > int(sn) {
+			return fmt.Errorf("chain: invariant: LastUpdate of subnet %d has %d entries for %d uids", n, l, sn)
+		}
+	}
+
+	cs := s.kv.Iterator([]byte{prefixWeightCommits}, store.PrefixEnd([]byte{prefixWeightCommits}))
+	defer cs.Close()
+	for ; cs.Valid(); cs.Next() {
+		n := netOf(cs.Key())
+		if _, err := size(n); err != nil {
+			return err
+		}
+		commits := decodeWeightCommits(cs.Value())
+		if len(commits) > MaxUnrevealedCommits {
+			return fmt.Errorf("chain: invariant: %s holds %d commits on subnet %d", tao.AccountID(cs.Key()[3:]), len(commits), n)
+		}
+		for i := 1; i < len(commits); i++ {
+			if commits[i].Epoch < commits[i-1].Epoch {
+				return fmt.Errorf("chain: invariant: commits of %s on subnet %d out of epoch order", tao.AccountID(cs.Key()[3:]), n)
+			}
+		}
+	}
+	return nil
+}
