@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,13 +12,30 @@ import (
 func TestNodeInit(t *testing.T) {
 	isolate(t)
 	home := filepath.Join(t.TempDir(), "n")
-	doc := runJSON(t, "node", "init", "--home", home, "--chain-id", "mychain",
+	res := runJSON(t, "node", "init", "--home", home, "--chain-id", "mychain",
 		"--account", aliceAddress+"=1000", "--account", bobAddress+"=0.5", "--sudo", aliceAddress)
-	require.Equal(t, "mychain", doc["chain_id"])
-	require.Regexp(t, "^[0-9a-f]{40}$", doc["node_id"])
+	require.Equal(t, "mychain", res["chain_id"])
+	require.Regexp(t, "^[0-9a-f]{40}$", res["node_id"])
 	g, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
 	require.NoError(t, err)
-	require.Contains(t, string(g), `"balance": 500000000`)
+	var doc struct {
+		ChainID  string `json:"chain_id"`
+		AppState struct {
+			Accounts []struct {
+				Address string `json:"address"`
+				Balance uint64 `json:"balance"`
+			} `json:"accounts"`
+			Params struct {
+				Sudo string `json:"sudo"`
+			} `json:"params"`
+		} `json:"app_state"`
+	}
+	require.NoError(t, json.Unmarshal(g, &doc))
+	require.Equal(t, "mychain", doc.ChainID)
+	require.Len(t, doc.AppState.Accounts, 2)
+	require.Equal(t, bobAddress, doc.AppState.Accounts[1].Address)
+	require.Equal(t, uint64(500_000_000), doc.AppState.Accounts[1].Balance)
+	require.Equal(t, aliceAddress, doc.AppState.Params.Sudo)
 	for _, f := range []string{"config/config.toml", "config/gotensor.toml", "config/node_key.json", "config/priv_validator_key.json"} {
 		require.FileExists(t, filepath.Join(home, f))
 	}

@@ -231,7 +231,11 @@ func writeHome(home string, c *cmtcfg.Config, ours Config, doc *cmttypes.Genesis
 	if err := doc.ValidateAndComplete(); err != nil {
 		return fmt.Errorf("node: genesis: %w", err)
 	}
-	b, err := cmtjson.MarshalIndent(doc, "", "  ")
+	// Compact, not indented: CometBFT keeps a compacted copy of the genesis
+	// in its state database and passes that copy's app_state to InitChain
+	// when it runs again (a restart before the first block), and the
+	// genesis hash covers app_state's bytes.
+	b, err := cmtjson.Marshal(doc)
 	if err != nil {
 		return fmt.Errorf("node: genesis: %w", err)
 	}

@@ -98,3 +98,16 @@ func TestLocalnet_TransferStopRestart(t *testing.T) {
 	require.Equal(t, a.Nonce, a2.Nonce)
 	require.NoError(t, n2.WaitForHeight(ctx, height+2))
 }
+
+// A localnet stopped before its first block (InitChain done, nothing
+// committed) opens again: CometBFT replays InitChain from its own copy of
+// the genesis, which must hash the same.
+func TestLocalnet_RestartBeforeFirstBlock(t *testing.T) {
+	home := t.TempDir()
+	n, created := openLocalnet(t, home)
+	require.True(t, created)
+	require.NoError(t, n.Stop())
+	n, created = openLocalnet(t, home)
+	require.False(t, created)
+	require.NoError(t, n.Stop())
+}
