@@ -20,6 +20,11 @@ func (s *Server) routes() []route {
 		{"POST", "/v1/txs", s.handleSubmitTxs},             // a batch, admitted in order
 		{"GET", "/v1/tx/{hash}", s.handleTx},
 		{"GET", "/v1/events", s.handleEvents}, // Server-Sent Events: committed blocks
+		{"GET", "/v1/params", s.handleParams}, // what sudo_set_global sets
+		{"GET", "/v1/subnets", s.handleSubnets},
+		{"GET", "/v1/subnets/{netuid}", s.handleSubnet},
+		{"GET", "/v1/subnets/{netuid}/metagraph", s.handleMetagraph}, // ?lite=true leaves out weights and bonds
+		{"GET", "/v1/subnets/{netuid}/hyperparameters", s.handleHyperparameters},
 	}
 }
 

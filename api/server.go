@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gotensor/gotensor/api/apitypes"
+	"github.com/gotensor/gotensor/chain"
 	"github.com/gotensor/gotensor/tao"
 )
 
@@ -25,6 +26,10 @@ type Chain interface {
 	Account(id tao.AccountID) (free tao.Rao, nonce uint64, height int64, err error)
 	// Info returns the chain-wide figures shown by GET /v1/status.
 	Info() (ChainInfo, error)
+	// LatestState returns a read-only state of the last committed block
+	// and its height, for the routes that query the chain package (one
+	// State per request); ok is false before the first commit.
+	LatestState() (st *chain.State, height int64, ok bool)
 }
 
 // ErrNotReady is what a Chain returns before the chain's first block is

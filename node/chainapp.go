@@ -3,6 +3,7 @@ package node
 import (
 	"github.com/gotensor/gotensor/api"
 	"github.com/gotensor/gotensor/app"
+	"github.com/gotensor/gotensor/chain"
 	"github.com/gotensor/gotensor/chain/emission"
 	"github.com/gotensor/gotensor/store"
 	"github.com/gotensor/gotensor/tao"
@@ -39,6 +40,8 @@ func (r chainReader) Account(id tao.AccountID) (tao.Rao, uint64, int64, error) {
 	a := st.Account(id)
 	return a.Free, a.Nonce, h, nil
 }
+
+func (r chainReader) LatestState() (*chain.State, int64, bool) { return r.app.LatestState() }
 
 func (r chainReader) Info() (api.ChainInfo, error) {
 	st, _, ok := r.app.LatestState()

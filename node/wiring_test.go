@@ -16,6 +16,7 @@ import (
 
 	"github.com/gotensor/gotensor/api"
 	"github.com/gotensor/gotensor/api/apitypes"
+	"github.com/gotensor/gotensor/chain"
 	"github.com/gotensor/gotensor/tao"
 )
 
@@ -25,6 +26,7 @@ type kvChain struct{}
 
 func (kvChain) Account(tao.AccountID) (tao.Rao, uint64, int64, error) { return 0, 0, 0, nil }
 func (kvChain) Info() (api.ChainInfo, error)                          { return api.ChainInfo{}, nil }
+func (kvChain) LatestState() (*chain.State, int64, bool)              { return nil, 0, false }
 
 func openKVStore(p AppParams) (*App, error) {
 	app := kvstore.NewPersistentApplication(p.Dir)

@@ -16,6 +16,7 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/gotensor/gotensor/api"
+	"github.com/gotensor/gotensor/chain"
 	"github.com/gotensor/gotensor/tao"
 )
 
@@ -26,6 +27,7 @@ type Chain struct {
 	accounts map[tao.AccountID]account
 	info     api.ChainInfo
 	height   int64
+	state    func() (*chain.State, int64, bool)
 }
 
 type account struct {
@@ -72,6 +74,25 @@ func (c *Chain) Info() (api.ChainInfo, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.info, nil
+}
+
+// SetLatestState sets what LatestState returns, such as an app.App's
+// LatestState. Without it the chain has no state to query.
+func (c *Chain) SetLatestState(f func() (*chain.State, int64, bool)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.state = f
+}
+
+// LatestState implements api.Chain.
+func (c *Chain) LatestState() (*chain.State, int64, bool) {
+	c.mu.Lock()
+	f := c.state
+	c.mu.Unlock()
+	if f == nil {
+		return nil, 0, false
+	}
+	return f()
 }
 
 // BroadcastFunc answers a submission as CometBFT's mempool would: a

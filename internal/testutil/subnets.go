@@ -157,3 +157,69 @@ func (g SubnetCalls) Next(r *rand.Rand, st *chain.State) (*keys.Pair, tx.Call) {
 		return signer, tx.SudoSetGlobal{Name: p.name, Value: r.Int64N(p.max + 1)}
 	}
 }
+
+// PopulatedSubnet builds a full subnet for benchmarks and load tests:
+// neurons uids (the owner's hotkey included), the first validators of
+// them staked 100 TAO each by //Alice, then one epoch for permits, every
+// validator setting weights on every uid, and another epoch for bonds.
+// Sudo opens the limits it needs (max_allowed_uids, burn, rate limits,
+// commit–reveal off, tempo 10). It takes a few seconds for 4,096 uids.
+func PopulatedSubnet(h *Harness, neurons, validators int) Subnet {
+	h.T.Helper()
+	alice := Pair(h.T, "//Alice")
+	sn := NewSubnet(h, alice, 0)
+	n := sn.NetUID
+	for _, kv := range []struct {
+		name  string
+		value int64
+	}{
+		{"min_allowed_uids", 1}, {"max_validators", int64(validators)}, {"max_allowed_uids", int64(neurons)},
+		{"max_burn", int64(tao.RaoPerTAO)/5 + 1}, {"commit_reveal_weights_enabled", 0}, {"weights_rate_limit", 0},
+		{"tempo", 10},
+	} {
+		SudoSet(h, n, kv.name, kv.value)
+	}
+	sn.Hotkeys = Pairs(h.T, fmt.Sprintf("populated-%d", n), neurons-1)
+	for start := 0; start < len(sn.Hotkeys); start += 512 {
+		var txs [][]byte
+		for _, hk := range sn.Hotkeys[start:min(start+512, len(sn.Hotkeys))] {
+			txs = append(txs, h.Tx(alice, tx.BurnedRegister{NetUID: n, Hotkey: hk.Public()}))
+		}
+		RequireOK(h.T, h.Block(txs...))
+	}
+	vals := append([]*keys.Pair{sn.OwnerHotkey}, sn.Hotkeys...)[:validators]
+	var txs [][]byte
+	for _, v := range vals {
+		txs = append(txs, h.Tx(alice, tx.AddStake{Hotkey: v.Public(), NetUID: n, AmountTAO: 100 * tao.RaoPerTAO}))
+	}
+	RequireOK(h.T, h.Block(txs...))
+	h.untilEpoch(n)
+
+	uids := make([]tao.UID, neurons)
+	for i := range uids {
+		uids[i] = tao.UID(i)
+	}
+	txs = txs[:0]
+	for i, v := range vals {
+		values := make([]uint16, neurons)
+		for j := range values {
+			values[j] = uint16((i*7919 + j*104729) % 65536)
+		}
+		txs = append(txs, h.Tx(v, tx.SetWeights{NetUID: n, UIDs: uids, Values: values}))
+	}
+	RequireOK(h.T, h.Block(txs...))
+	h.untilEpoch(n)
+	return sn
+}
+
+// untilEpoch runs empty blocks until subnet n's epoch has run in one.
+func (h *Harness) untilEpoch(n tao.NetUID) {
+	h.T.Helper()
+	start := h.State().EpochIndex(n)
+	for i := 0; h.State().EpochIndex(n) == start; i++ {
+		if i > 1000 {
+			h.T.Fatalf("testutil: no epoch on subnet %d in 1000 blocks", n)
+		}
+		h.Block()
+	}
+}
