@@ -344,3 +344,46 @@ func row(pairs ...uint16) []yuma.Entry {
 	}
 	return out
 }
+
+// TestQueryWeights: the status a client reads before and between commit
+// and reveal.
+func TestQueryWeights(t *testing.T) {
+	e := newWeightsEnv(t, 3, true)
+	hk := e.hot[0]
+	_, ok := QueryWeights(e.s, 9, hk, e.height)
+	require.False(t, ok)
+
+	e.setEpoch(2)
+	st, ok := QueryWeights(e.s, wnet, hk, e.height)
+	require.True(t, ok)
+	require.True(t, st.Registered)
+	require.Equal(t, tao.UID(0), st.UID)
+	require.True(t, st.CommitReveal)
+	require.True(t, st.ValidatorPermit, "the owner's uid needs no permit")
+	require.Equal(t, uint64(2), st.Epoch)
+	require.Equal(t, uint64(1000-1), st.BlocksUntilEpoch, "tempo 1000, last epoch at this height")
+	require.Equal(t, e.height+100, st.NextUpdate, "rate limit from the registration")
+
+	e.skip(100)
+	r := reveal([]uint16{1, 2, 3})
+	e.ok(hk, commitOf(hk, r))
+	st, _ = QueryWeights(e.s, wnet, hk, e.height)
+	require.Len(t, st.Commits, 1)
+	c := st.Commits[0]
+	require.Equal(t, e.height, c.Block)
+	require.Equal(t, uint64(3), c.RevealEpoch)
+	require.Equal(t, "waiting", c.State)
+	require.Equal(t, st.BlocksUntilEpoch, c.BlocksUntilReveal)
+	require.Equal(t, e.height+100, st.NextUpdate)
+
+	e.setEpoch(3)
+	st, _ = QueryWeights(e.s, wnet, hk, e.height)
+	require.Equal(t, "due", st.Commits[0].State)
+	e.setEpoch(4)
+	st, _ = QueryWeights(e.s, wnet, hk, e.height)
+	require.Equal(t, "expired", st.Commits[0].State)
+
+	other, _ := QueryWeights(e.s, wnet, acct(77), e.height)
+	require.False(t, other.Registered)
+	require.Empty(t, other.Commits)
+}
