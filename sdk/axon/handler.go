@@ -218,7 +218,7 @@ func (a *Axon) blacklist(ctx context.Context, rt *route, c Caller) *refusal {
 // readBody reads and decodes the body into a new synapse, checks it against
 // the signed body hash, and replaces its protocol fields with b.
 func (a *Axon) readBody(rt *route, w http.ResponseWriter, r *http.Request, b *synapse.Base) (synapse.Synapse, *refusal) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
+	body, err := readAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes), r.ContentLength)
 	if err != nil {
 		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 			return nil, refuse(http.StatusRequestEntityTooLarge, "Request body exceeds the limit of %d bytes", mbe.Limit)
@@ -236,6 +236,18 @@ func (a *Axon) readBody(rt *route, w http.ResponseWriter, r *http.Request, b *sy
 	}
 	*syn.SynapseBase() = *b
 	return syn, nil
+}
+
+// readAll reads the body: exactly its declared length when it has one
+// (net/http stops the body there, and the length was checked against the
+// limit), else to the end.
+func readAll(r io.Reader, declared int64) ([]byte, error) {
+	if declared <= 0 {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, declared)
+	_, err := io.ReadFull(r, buf)
+	return buf, err
 }
 
 // decodeBody unmarshals a JSON body into syn: malformed JSON is 400, JSON
