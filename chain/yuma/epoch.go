@@ -160,6 +160,7 @@ func (e *epoch) weights() {
 	col, val := w.col, w.val // local slices keep the hot loop in registers
 	for i, nr := range e.in.Neurons {
 		rowStart := len(col)
+		var total uint64 // Σ of the kept u16 values
 		if e.oldPermit[i] {
 			for _, en := range nr.Weights {
 				j := int(en.UID)
@@ -172,15 +173,33 @@ func (e *epoch) weights() {
 				}
 				col = append(col, en.UID)
 				val = append(val, fixed.I32F32FromInt(int64(en.Value)))
+				total += uint64(en.Value)
 			}
 		}
-		if s := sum(val[rowStart:]); s.Cmp(fixed.I32F32{}) > 0 {
-			normalizeBy(val[rowStart:], s)
-		}
+		normalizeWeightRow(val[rowStart:], total)
 		w.start = append(w.start, len(col))
 	}
 	w.col, w.val = col, val
 	e.w = w
+}
+
+// normalizeWeightRow divides a row of integer-valued weights by its sum
+// when that is positive (inplace_row_normalize_sparse); total is the sum of
+// the u16 values. While the I32F32 sum, total<<32, does not wrap,
+// (w<<32).SafeDiv(total<<32) is w·2^32/total, an integer division.
+func normalizeWeightRow(row []fixed.I32F32, total uint64) {
+	if total >= 1<<31 { // the I32F32 sum wraps, as it does in Rust
+		if s := sum(row); s.Cmp(fixed.I32F32{}) > 0 {
+			normalizeBy(row, s)
+		}
+		return
+	}
+	if total == 0 {
+		return
+	}
+	for k, v := range row {
+		row[k] = fixed.I32F32FromBits(int64(uint64(v.ToInt()) << 32 / total))
+	}
 }
 
 // Steps 6–8: consensus is the κ-majority stake-weighted median per column;

@@ -440,3 +440,70 @@ func TestEmaAlpha_MatchesLiteralWalk(t *testing.T) {
 		}
 	}
 }
+
+// TestWeightedMedian_MatchesLiteral: the order-free partition gives the
+// literal quickselect's result, ties, zero stakes and degenerate minorities
+// (below 0, at or above the stake sum) included.
+func TestWeightedMedian_MatchesLiteral(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for it := range 20000 {
+		k := r.IntN(40)
+		stake, score := make([]fixed.I32F32, k), make([]fixed.I32F32, k)
+		col := make([]scored, k)
+		values := 1 + r.IntN(8) // few distinct scores: many ties
+		for i := range k {
+			if r.IntN(5) > 0 {
+				stake[i] = fixed.I32F32FromBits(int64(r.IntN(1 << 20)))
+			}
+			score[i] = fixed.I32F32FromBits(int64(r.IntN(values)) << 29)
+		}
+		normalize(stake)
+		for i := range k {
+			col[i] = scored{score[i].Bits(), stake[i].Bits()}
+		}
+		total := sum(stake)
+		minority := total.Sub(fixed.I32F32FromBits(int64(r.IntN(1<<34)) - 1<<32))
+		idx := make([]int, k)
+		for i := range idx {
+			idx[i] = i
+		}
+		want := denseWeightedMedian(stake, score, idx, minority, fixed.I32F32{}, total)
+		got := newMedian(k).weighted(col, minority, total)
+		require.Equal(t, want, got, "iteration %d", it)
+	}
+}
+
+// TestNormalizeWeightRow_MatchesSafeDiv: the integer fast path equals
+// dividing by the wrapping I32F32 sum, and rows whose sum wraps (more than
+// 32768 maximal weights) take subtensor's arithmetic.
+func TestNormalizeWeightRow_MatchesSafeDiv(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	check := func(values []uint16) {
+		row := make([]fixed.I32F32, len(values))
+		var total uint64
+		for k, v := range values {
+			row[k] = fixed.I32F32FromInt(int64(v))
+			total += uint64(v)
+		}
+		want := slices.Clone(row)
+		if s := sum(want); s.Cmp(fixed.I32F32{}) > 0 {
+			normalizeBy(want, s)
+		}
+		normalizeWeightRow(row, total)
+		require.Equal(t, want, row)
+	}
+	for range 2000 {
+		values := make([]uint16, r.IntN(50))
+		for k := range values {
+			values[k] = uint16(r.IntN(65536))
+		}
+		check(values)
+	}
+	wraps := make([]uint16, 40000)
+	for k := range wraps {
+		wraps[k] = 65535
+	}
+	check(wraps)
+	check(wraps[:32769]) // just past 2^31
+	check(wraps[:32768]) // just below
+}

@@ -27,46 +27,57 @@ func consensus(stake []fixed.I32F32, w *matrix, kappa fixed.I32F32) []fixed.I32F
 	stakeSum := sum(use)
 	minority := stakeSum.SaturatingSub(kappa)
 
-	m := newMedian(use)
-	median := func(j int, score []int64) {
-		out[j] = m.weighted(score, minority, stakeSum)
+	raw := make([]int64, len(use))
+	for k, s := range use {
+		raw[k] = s.Bits()
 	}
-	if sorted := !slices.ContainsFunc(rowOf, func(i int) bool {
-		cols, _ := w.row(i)
-		return !sortedBelow(cols, w.n)
-	}); sorted {
-		columnsByBlock(w, rowOf, median)
+	m := newMedian(len(use))
+	median := func(j int, col []scored) {
+		out[j] = m.weighted(col, minority, stakeSum)
+	}
+	if w.sorted() {
+		columnsByBlock(w, rowOf, raw, median)
 	} else {
-		columnsByTranspose(w, rowOf, median)
+		columnsByTranspose(w, rowOf, raw, median)
 	}
 	return out
 }
 
+// scored is one validator's weight in a column (score) with its stake, as
+// raw I32F32 bits.
+type scored struct{ score, stake int64 }
+
 // columnBlock is how many columns columnsByBlock gathers at a time: the
-// block (columnBlock × validators scores) stays in cache.
+// block (columnBlock × validators entries) stays in cache.
 const columnBlock = 64
 
-// columnsByBlock calls f(j, score) for every column j with a non-zero
-// entry, score[k] being row rowOf[k]'s weight in column j (0 if none); a
-// column without entries has median 0 and is skipped. Every row must be
-// strictly increasing: each is then read sequentially, one block of
-// columns at a time, which keeps memory access streaming.
-func columnsByBlock(w *matrix, rowOf []int, f func(j int, score []int64)) {
+// columnsByBlock calls f(j, col) for every column j with a non-zero entry,
+// col[k] holding row rowOf[k]'s weight in column j (0 if none) and stake[k];
+// a column without entries has median 0 and is skipped. Every row must be
+// strictly increasing (w.sorted()): each is then read sequentially, one
+// block of columns at a time, which keeps memory access streaming.
+func columnsByBlock(w *matrix, rowOf []int, stake []int64, f func(j int, col []scored)) {
 	k := len(rowOf)
 	cursor := make([]int, k)
 	for r, i := range rowOf {
 		cursor[r] = w.start[i]
 	}
-	block := make([]int64, columnBlock*k)
+	block := make([]scored, columnBlock*k)
+	empty := make([]scored, k) // a column without entries: scores 0
+	for r, st := range stake {
+		empty[r].stake = st
+	}
 	var nonzero [columnBlock]bool
 	for j0 := 0; j0 < w.n; j0 += columnBlock {
-		clear(block)
+		for d := range columnBlock {
+			copy(block[d*k:(d+1)*k], empty)
+		}
 		nonzero = [columnBlock]bool{}
 		for r, i := range rowOf {
 			c, end := cursor[r], w.start[i+1]
 			for ; c < end && int(w.col[c]) < j0+columnBlock; c++ {
 				d := int(w.col[c]) - j0
-				block[d*k+r] = w.val[c].Bits()
+				block[d*k+r].score = w.val[c].Bits()
 				nonzero[d] = true
 			}
 			cursor[r] = c
@@ -81,7 +92,7 @@ func columnsByBlock(w *matrix, rowOf []int, f func(j int, score []int64)) {
 
 // columnsByTranspose is columnsByBlock for arbitrary rows: it transposes
 // them first, in row order so that a repeated uid overwrites as in Rust.
-func columnsByTranspose(w *matrix, rowOf []int, f func(j int, score []int64)) {
+func columnsByTranspose(w *matrix, rowOf []int, stake []int64, f func(j int, col []scored)) {
 	colStart := make([]int, w.n+1)
 	for _, i := range rowOf {
 		cols, _ := w.row(i)
@@ -106,70 +117,70 @@ func columnsByTranspose(w *matrix, rowOf []int, f func(j int, score []int64)) {
 			}
 		}
 	}
-	score := make([]int64, len(rowOf))
+	col := make([]scored, len(rowOf))
+	for r, st := range stake {
+		col[r].stake = st
+	}
 	for j := range w.n {
 		a, b := colStart[j], colStart[j+1]
 		if a == b {
 			continue
 		}
 		for e := a; e < b; e++ {
-			score[colK[e]] = colV[e].Bits()
+			col[colK[e]].score = colV[e].Bits()
 		}
-		f(j, score)
+		f(j, col)
 		for e := a; e < b; e++ {
-			score[colK[e]] = 0
+			col[colK[e]].score = 0
 		}
 	}
 }
 
 // median holds the scratch space of weighted, reused across columns.
-// Values are raw I32F32 bits.
 type median struct {
-	stake        []int64
-	lower, upper [2][]int32 // two generations of partitions
+	buf [2][]scored // two generations of partitions
 }
 
-func newMedian(stake []fixed.I32F32) *median {
-	k := len(stake)
-	m := &median{stake: make([]int64, k)}
-	for i := range m.lower {
-		m.lower[i], m.upper[i] = make([]int32, k), make([]int32, k)
-	}
-	for i, s := range stake {
-		m.stake[i] = s.Bits()
-	}
-	return m
+func newMedian(k int) *median {
+	return &median{buf: [2][]scored{make([]scored, k), make([]scored, k)}}
 }
 
-// weighted is subtensor's weighted_median of score over all indices: a
-// deterministic quickselect with the middle element as pivot. lo and hi
-// bound the stake of the current partition; it descends into the scores
-// below the pivot while the minority lies below them, into those above
-// while it lies at or above them, and returns the pivot otherwise.
+// weighted is subtensor's weighted_median of the column's scores: a
+// quickselect that descends into the scores below the pivot while the
+// minority lies below their stake, into those above while it lies at or
+// above the stake up to the pivot, and returns the pivot otherwise. lo and
+// hi bound the stake of the current partition.
 //
-// The stakes are normalised (each at most 2^32 raw), so no sum of them can
-// overflow int64 and plain additions equal Rust's saturating ones.
-func (m *median) weighted(score []int64, minority, hi fixed.I32F32) fixed.I32F32 {
-	var cur []int32 // nil: all indices, in order
-	n := len(score)
+// Its result does not depend on the order of the entries: when
+// 0 <= minority < hi it is the unique score v with
+// stake(score < v) <= minority < stake(score <= v); when minority < 0 the
+// smallest score; otherwise the largest. So the partitions are copied
+// between two buffers (lower part from the front, upper from the back)
+// instead of kept in subtensor's index order, which makes the loop
+// branch-free and sequential; TestRun_SparseMatchesDense and the vectors
+// check it against a literal transcription. Stakes are normalised (each
+// at most 2^32 raw), so no sum overflows and plain adds equal Rust's
+// saturating ones.
+func (m *median) weighted(col []scored, minority, hi fixed.I32F32) fixed.I32F32 {
 	minor, lo, h := minority.Bits(), int64(0), hi.Bits()
-	for iter := 0; iter <= len(score); iter++ {
-		switch n {
+	cur := col
+	for iter := 0; iter <= len(col); iter++ {
+		switch len(cur) {
 		case 0:
 			return fixed.I32F32{}
 		case 1:
-			return fixed.I32F32FromBits(score[index(cur, 0)])
+			return fixed.I32F32FromBits(cur[0].score)
 		}
-		pivot := score[index(cur, n/2)]
-		lower, upper := m.lower[iter%2], m.upper[iter%2] // never the buffer cur lives in
-		nl, nu, loStake, hiStake := m.split(score, cur, n, pivot, lower, upper)
+		pivot := medianOf3(cur[0].score, cur[len(cur)/2].score, cur[len(cur)-1].score)
+		dst := m.buf[iter%2][:len(cur)] // never the buffer cur lives in
+		nl, ur, loStake, hiStake := split(cur, dst, pivot)
 		switch {
 		case minor < lo+loStake && nl > 0:
 			h = lo + loStake
-			cur, n = lower, nl
-		case h-hiStake <= minor && nu > 0:
+			cur = dst[:nl]
+		case h-hiStake <= minor && ur < len(dst):
 			lo = h - hiStake
-			cur, n = upper, nu
+			cur = dst[ur:]
 		default:
 			return fixed.I32F32FromBits(pivot)
 		}
@@ -177,30 +188,28 @@ func (m *median) weighted(score []int64, minority, hi fixed.I32F32) fixed.I32F32
 	return fixed.I32F32{}
 }
 
-// index is cur[i], or i when cur is nil (all indices).
-func index(cur []int32, i int) int32 {
-	if cur == nil {
-		return int32(i)
+// split copies the entries of src scoring below pivot to the front of dst
+// (dst[:nl]) and those above to its back (dst[ur:]), summing their stakes.
+func split(src, dst []scored, pivot int64) (nl, ur int, loStake, hiStake int64) {
+	ur = len(dst)
+	u := ur - 1
+	for _, e := range src {
+		// Both slots are free: before each entry nl <= u, the lower part
+		// being dst[:nl] and the upper dst[u+1:].
+		dst[nl] = e
+		dst[u] = e
+		lt, gt := b2i(e.score < pivot), b2i(e.score > pivot)
+		nl += lt
+		u -= gt
+		loStake += e.stake & -int64(lt)
+		hiStake += e.stake & -int64(gt)
 	}
-	return cur[i]
+	return nl, u + 1, loStake, hiStake
 }
 
-// split partitions the first n indices of cur around pivot into lower (<)
-// and upper (>), keeping their order, and sums their stakes. It is
-// branch-free because the comparisons are unpredictable.
-func (m *median) split(score []int64, cur []int32, n int, pivot int64, lower, upper []int32) (nl, nu int, loStake, hiStake int64) {
-	stake := m.stake
-	for k := range n {
-		idx := index(cur, k)
-		s, st := score[idx], stake[idx]
-		lower[nl], upper[nu] = idx, idx
-		lt, gt := b2i(s < pivot), b2i(s > pivot)
-		nl += lt
-		nu += gt
-		loStake += st & -int64(lt)
-		hiStake += st & -int64(gt)
-	}
-	return nl, nu, loStake, hiStake
+// medianOf3 is a cheap pivot close to the middle of the scores.
+func medianOf3(a, b, c int64) int64 {
+	return max(min(a, b), min(max(a, b), c))
 }
 
 func b2i(b bool) int {

@@ -15,6 +15,30 @@ type matrix struct {
 	start []int
 	col   []uint16
 	val   []fixed.I32F32
+	order rowOrder // whether every row is strictly increasing and below n
+}
+
+type rowOrder uint8
+
+const (
+	orderUnknown rowOrder = iota
+	orderSorted
+	orderUnsorted
+)
+
+// sorted reports whether every row is strictly increasing with uids
+// below n, scanning once unless a builder already knows.
+func (m *matrix) sorted() bool {
+	if m.order == orderUnknown {
+		m.order = orderSorted
+		for i := range m.rows() {
+			if cols, _ := m.row(i); !sortedBelow(cols, m.n) {
+				m.order = orderUnsorted
+				break
+			}
+		}
+	}
+	return m.order == orderSorted
 }
 
 func newMatrix(n, capacity int) *matrix { return (*matrix)(nil).reset(n, capacity) }
@@ -25,7 +49,7 @@ func (m *matrix) reset(n, capacity int) *matrix {
 	if m == nil {
 		m = &matrix{}
 	}
-	m.n = n
+	m.n, m.order = n, orderUnknown
 	m.start = append(m.start[:0], 0)
 	if cap(m.col) < capacity {
 		m.col, m.val = make([]uint16, 0, capacity), make([]fixed.I32F32, 0, capacity)
@@ -143,6 +167,9 @@ func (m *matrix) clip(dst *matrix, threshold, stake []fixed.I32F32) (clipped *ma
 		out.start = append(out.start, len(col))
 	}
 	out.col, out.val = col, val
+	if m.order == orderSorted { // dropping entries keeps rows sorted
+		out.order = orderSorted
+	}
 	return out, rowSums, ranks
 }
 
@@ -219,6 +246,7 @@ func interpolate(dst, a, b *matrix, ratio fixed.I32F32) *matrix {
 		}
 		out.endRow()
 	}
+	out.order = orderSorted
 	return out
 }
 
@@ -229,11 +257,16 @@ func ema(dst, next, prev *matrix, alpha fixed.I32F32) *matrix {
 	out := dst.reset(next.n, len(next.col)+len(prev.col))
 	acc := make([]fixed.I32F32, next.n)
 	var touched []uint16
+	allSorted := next.sorted() && prev.sorted()
 	for i := range next.rows() {
 		nc, nv := next.row(i)
 		pc, pv := prev.row(i)
-		if sortedBelow(nc, next.n) && sortedBelow(pc, next.n) {
-			out.col, out.val = emaMergeRow(out.col, out.val, nc, nv, pc, pv, alpha, oneMinus)
+		if allSorted || sortedBelow(nc, next.n) && sortedBelow(pc, next.n) {
+			if slices.Equal(nc, pc) { // bonds covering exactly the weights: the common case
+				out.col, out.val = emaPairRow(out.col, out.val, nc, nv, pv, alpha, oneMinus)
+			} else {
+				out.col, out.val = emaMergeRow(out.col, out.val, nc, nv, pc, pv, alpha, oneMinus)
+			}
 			out.endRow()
 			continue
 		}
@@ -260,6 +293,7 @@ func ema(dst, next, prev *matrix, alpha fixed.I32F32) *matrix {
 		}
 		out.endRow()
 	}
+	out.order = orderSorted
 	return out
 }
 
@@ -283,6 +317,19 @@ func emaMergeRow(col []uint16, val []fixed.I32F32, nc []uint16, nv []fixed.I32F3
 			a++
 			b++
 		}
+		if acc.Cmp(fixed.I32F32{}) > 0 {
+			col = append(col, j)
+			val = append(val, acc)
+		}
+	}
+	return col, val
+}
+
+// emaPairRow is emaMergeRow for two rows with the same columns.
+func emaPairRow(col []uint16, val []fixed.I32F32, cols []uint16, nv, pv []fixed.I32F32, alpha, oneMinus fixed.I32F32) ([]uint16, []fixed.I32F32) {
+	pv = pv[:len(nv)]
+	for k, j := range cols {
+		acc := alpha.SaturatingMul(nv[k]).SaturatingAdd(oneMinus.SaturatingMul(pv[k]))
 		if acc.Cmp(fixed.I32F32{}) > 0 {
 			col = append(col, j)
 			val = append(val, acc)

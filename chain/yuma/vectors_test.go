@@ -125,11 +125,11 @@ func TestVector_WeightedMedian(t *testing.T) {
 			normalize(stake)
 		}
 		minority := fixed.I32F32FromInt(1).Sub(fromF32(t, tc.Majority))
-		raw := make([]int64, len(score))
-		for i, s := range score {
-			raw[i] = s.Bits()
+		col := make([]scored, len(score))
+		for i := range score {
+			col[i] = scored{score[i].Bits(), stake[i].Bits()}
 		}
-		got := newMedian(stake).weighted(raw, minority, sum(stake))
+		got := newMedian(len(col)).weighted(col, minority, sum(stake))
 		require.Equal(t, fromF32(t, want.Medians[c]), got, "case %d", c)
 		idx := make([]int, len(stake))
 		for i := range idx {
