@@ -193,7 +193,7 @@ func PopulatedSubnet(h *Harness, neurons, validators int) Subnet {
 		txs = append(txs, h.Tx(alice, tx.AddStake{Hotkey: v.Public(), NetUID: n, AmountTAO: 100 * tao.RaoPerTAO}))
 	}
 	RequireOK(h.T, h.Block(txs...))
-	h.untilEpoch(n)
+	UntilEpoch(h, n, h.State().EpochIndex(n)+1, 100)
 
 	uids := make([]tao.UID, neurons)
 	for i := range uids {
@@ -208,18 +208,6 @@ func PopulatedSubnet(h *Harness, neurons, validators int) Subnet {
 		txs = append(txs, h.Tx(v, tx.SetWeights{NetUID: n, UIDs: uids, Values: values}))
 	}
 	RequireOK(h.T, h.Block(txs...))
-	h.untilEpoch(n)
+	UntilEpoch(h, n, h.State().EpochIndex(n)+1, 100)
 	return sn
-}
-
-// untilEpoch runs empty blocks until subnet n's epoch has run in one.
-func (h *Harness) untilEpoch(n tao.NetUID) {
-	h.T.Helper()
-	start := h.State().EpochIndex(n)
-	for i := 0; h.State().EpochIndex(n) == start; i++ {
-		if i > 1000 {
-			h.T.Fatalf("testutil: no epoch on subnet %d in 1000 blocks", n)
-		}
-		h.Block()
-	}
 }
