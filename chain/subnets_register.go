@@ -74,9 +74,6 @@ func registerNetwork(s *State, b Block, coldkey tao.AccountID, c tx.RegisterNetw
 	if free := s.Account(coldkey).Free; free < cost {
 		return fmt.Errorf("%w: subnet lock cost is %s TAO, balance is %s TAO", tx.ErrLockCostUnaffordable, cost.TAOString(), free.TAOString())
 	}
-	if c.Hotkey == coldkey {
-		return fmt.Errorf("%w: the owner hotkey must not be the coldkey itself; pass a hotkey of the wallet", tx.ErrInvalidArgument)
-	}
 	n, ok := s.freeNetUID(p.SubnetLimit)
 	if !ok {
 		return fmt.Errorf("%w: %d subnets exist, the limit is %d; gotensor does not dissolve subnets yet, so sudo must raise subnet_limit",

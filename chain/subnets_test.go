@@ -126,7 +126,6 @@ func TestRegisterNetwork_Failures(t *testing.T) {
 		tx.ErrLockCostUnaffordable, "subnet lock cost is 1999.99")
 	requireFails(t, h, bob(t), tx.RegisterNetwork{Hotkey: testutil.Pair(t, "//Alice//hot").Public()},
 		tx.ErrHotkeyInUse, "belongs to coldkey "+owner.Public().String())
-	requireFails(t, h, bob(t), tx.RegisterNetwork{Hotkey: bob(t).Public()}, tx.ErrInvalidArgument, "must not be the coldkey")
 
 	testutil.RequireOK(t, h.Block(h.Tx(sudo, tx.SudoSetGlobal{Name: "network_rate_limit", Value: 50})))
 	requireFails(t, h, bob(t), tx.RegisterNetwork{Hotkey: testutil.Pair(t, "//Bob//hot").Public()},
