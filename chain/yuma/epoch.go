@@ -157,18 +157,25 @@ func (e *epoch) weights() {
 		}
 	}
 	w := e.ws.weights.reset(e.n, capacity)
-	col, val := w.col, w.val // local slices keep the hot loop in registers
-	for i, nr := range e.in.Neurons {
+	col, val := w.col, w.val // locals keep the hot loop in registers
+	n, regAt := e.n, e.regAt
+	for i := range e.in.Neurons {
+		nr := &e.in.Neurons[i]
 		rowStart := len(col)
 		var total uint64 // Σ of the kept u16 values
 		if e.oldPermit[i] {
+			self := i // the owner's self-weight is kept
+			if e.isOwnerUID(i) {
+				self = -1
+			}
+			lastUpdate, commit := nr.LastUpdate, NoCommit
+			if p.CommitReveal {
+				commit = nr.CommitBlock
+			}
 			for _, en := range nr.Weights {
 				j := int(en.UID)
 				switch {
-				case j >= e.n,
-					j == i && !e.isOwnerUID(i),
-					nr.LastUpdate <= e.regAt[j],
-					p.CommitReveal && nr.CommitBlock < e.regAt[j]:
+				case j >= n, j == self, lastUpdate <= regAt[j], commit < regAt[j]:
 					continue
 				}
 				col = append(col, en.UID)
@@ -222,7 +229,7 @@ func (e *epoch) bondsAndDividends() {
 		fixed.Convert[fixed.I32F32](fixed.I64F64FromUint(p.BondsMovingAverage).SafeDiv(fixed.I64F64FromUint(1_000_000))))
 
 	if p.Yuma3 {
-		prev := e.loadBonds(fixed.I32F32FromU16Proportion)
+		prev := e.loadBonds(true)
 		if p.LiquidAlpha && slices.ContainsFunc(e.cons, func(c fixed.I32F32) bool { return !c.IsZero() }) {
 			la := newLiquidAlpha(p)
 			e.bonds = emaAlpha(&e.ws.bonds, wb, prev, func(j uint16, w, b fixed.I32F32) fixed.I32F32 {
@@ -233,17 +240,17 @@ func (e *epoch) bondsAndDividends() {
 		}
 		// Dividends: tb_i = Σ_j B̂_ij·I_j over the column-normalised bonds
 		// (normalised on the fly: B' itself is what is stored), D_i = tb_i·A_i.
-		colSum := e.bonds.colSums()
+		colSum, incentive := e.bonds.colSums(), e.incentive
 		e.dividends = make([]fixed.I32F32, e.n)
 		for i := range e.n {
 			cols, vals := e.bonds.row(i)
 			var tb fixed.I32F32
 			for k, j := range cols {
 				b := vals[k]
-				if !colSum[j].IsZero() {
-					b = b.SafeDiv(colSum[j])
+				if s := colSum[j]; !s.IsZero() {
+					b = b.SafeDiv(s)
 				}
-				tb = tb.Add(b.SaturatingMul(e.incentive[j]))
+				tb = tb.Add(b.SaturatingMul(incentive[j]))
 			}
 			e.dividends[i], _ = tb.CheckedMul(e.activeStakes[i])
 		}
@@ -252,7 +259,7 @@ func (e *epoch) bondsAndDividends() {
 	}
 
 	// Classic Yuma: bonds are column-normalised shares.
-	prev := e.loadBonds(func(b uint16) fixed.I32F32 { return fixed.I32F32FromInt(int64(b)) })
+	prev := e.loadBonds(false)
 	prev.colNormalize()
 	delta := wb.scaleRows(&e.ws.delta, e.activeStakes)
 	delta.colNormalize()
@@ -263,26 +270,32 @@ func (e *epoch) bondsAndDividends() {
 	e.bonds.colMaxUpscale()
 }
 
-// loadBonds reads the stored bond rows with conv, dropping bonds towards
-// uids registered since the last epoch step (last_tempo <= registered_at).
-func (e *epoch) loadBonds(conv func(uint16) fixed.I32F32) *matrix {
+// loadBonds reads the stored bond rows, as u16 proportions (x/65535, Yuma
+// 3) or as raw integers (classic), dropping bonds towards uids registered
+// since the last epoch step (last_tempo <= registered_at).
+func (e *epoch) loadBonds(proportions bool) *matrix {
 	capacity := 0
-	for _, nr := range e.in.Neurons {
-		capacity += len(nr.Bonds)
+	for i := range e.in.Neurons {
+		capacity += len(e.in.Neurons[i].Bonds)
 	}
 	b := e.ws.prev.reset(e.n, capacity)
-	col, val := b.col, b.val
-	for _, nr := range e.in.Neurons {
-		for _, en := range nr.Bonds {
+	col, val := b.col, b.val // locals keep the hot loop in registers
+	n, regAt, lastTempo := e.n, e.regAt, e.in.LastTempo
+	for i := range e.in.Neurons {
+		for _, en := range e.in.Neurons[i].Bonds {
 			var reg uint64 // a uid beyond n counts as registered at 0
-			if int(en.UID) < e.n {
-				reg = e.regAt[en.UID]
+			if int(en.UID) < n {
+				reg = regAt[en.UID]
 			}
-			if e.in.LastTempo <= reg {
+			if lastTempo <= reg {
 				continue
 			}
+			v := fixed.I32F32FromInt(int64(en.Value))
+			if proportions {
+				v = fixed.I32F32FromU16Proportion(en.Value)
+			}
 			col = append(col, en.UID)
-			val = append(val, conv(en.Value))
+			val = append(val, v)
 		}
 		b.start = append(b.start, len(col))
 	}

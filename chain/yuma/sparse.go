@@ -101,10 +101,11 @@ func normalizeBy(x []fixed.I32F32, s fixed.I32F32) {
 
 // colSums returns saturating column sums over columns < n.
 func (m *matrix) colSums() []fixed.I32F32 {
-	s := make([]fixed.I32F32, m.n)
+	n, val := m.n, m.val
+	s := make([]fixed.I32F32, n)
 	for k, j := range m.col {
-		if int(j) < m.n {
-			s[j] = s[j].SaturatingAdd(m.val[k])
+		if int(j) < n {
+			s[j] = s[j].SaturatingAdd(val[k])
 		}
 	}
 	return s
@@ -144,12 +145,14 @@ func (m *matrix) colMaxUpscale() {
 // ranks), accumulated in the same row-major order as subtensor.
 func (m *matrix) clip(dst *matrix, threshold, stake []fixed.I32F32) (clipped *matrix, rowSums, ranks []fixed.I32F32) {
 	out := dst.reset(m.n, len(m.col))
-	col, val := out.col, out.val
+	col, val := out.col, out.val // locals keep the hot loop in registers
 	rowSums = make([]fixed.I32F32, m.rows())
 	ranks = make([]fixed.I32F32, m.n)
+	start, mcol, mval := m.start, m.col, m.val
 	for i := range m.rows() {
-		cols, vals := m.row(i)
+		cols, vals := mcol[start[i]:start[i+1]], mval[start[i]:start[i+1]]
 		var s fixed.I32F32
+		si := stake[i]
 		for k, j := range cols {
 			v := vals[k]
 			if th := threshold[j]; th.Less(v) {
@@ -161,7 +164,7 @@ func (m *matrix) clip(dst *matrix, threshold, stake []fixed.I32F32) (clipped *ma
 			col = append(col, j)
 			val = append(val, v)
 			s = s.Add(v)
-			ranks[j] = ranks[j].SaturatingAdd(stake[i].SaturatingMul(v))
+			ranks[j] = ranks[j].SaturatingAdd(si.SaturatingMul(v))
 		}
 		rowSums[i] = s
 		out.start = append(out.start, len(col))
