@@ -508,8 +508,8 @@ func (s *State) emitTake(typ string, coldkey, hotkey tao.AccountID, take uint16)
 }
 
 // takeString formats a u16 take as a percentage with two decimals,
-// truncated (11796 → "17.99 %").
+// rounded (11796 → "18.00 %").
 func takeString(take uint16) string {
-	bp := uint64(take) * 10_000 / 65535
+	bp := (uint64(take)*10_000 + 65535/2) / 65535
 	return fmt.Sprintf("%d.%02d %%", bp/100, bp%100)
 }

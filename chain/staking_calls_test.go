@@ -366,7 +366,7 @@ func TestTakes(t *testing.T) {
 
 	e.fails(acct(2), tx.DecreaseTake{Hotkey: hot, Take: 100}, tx.ErrNotHotkeyOwner, "belongs to coldkey "+owner.String())
 	e.fails(owner, tx.DecreaseTake{Hotkey: acct(20), Take: 100}, tx.ErrHotkeyNotAssociated, "associate-hotkey")
-	e.fails(owner, tx.IncreaseTake{Hotkey: hot, Take: 11_797}, tx.ErrTakeOutOfRange, "maximum take of 17.99 %")
+	e.fails(owner, tx.IncreaseTake{Hotkey: hot, Take: 11_797}, tx.ErrTakeOutOfRange, "maximum take of 18.00 %")
 	e.fails(owner, tx.IncreaseTake{Hotkey: hot, Take: 11_796}, tx.ErrTakeNotHigher, "use decrease_take")
 	e.fails(owner, tx.DecreaseTake{Hotkey: hot, Take: 11_796}, tx.ErrTakeNotLower, "use increase_take")
 

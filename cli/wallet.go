@@ -44,6 +44,7 @@ and the Python SDK. See docs/wallets.md.`,
 		newPasswordEnvCmd(a),
 	)
 	cmd.AddCommand(walletChainCmds(a)...)
+	cmd.AddCommand(newAssociateHotkeyCmd(a))
 	return cmd
 }
 

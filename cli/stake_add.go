@@ -1,0 +1,268 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gotensor/gotensor/api/apitypes"
+	"github.com/gotensor/gotensor/client"
+	"github.com/gotensor/gotensor/tao"
+	"github.com/gotensor/gotensor/tx"
+)
+
+func newStakeAddCmd(a *app) *cobra.Command {
+	var (
+		w      walletFlags
+		net    networkFlag
+		hk     hotkeyFlag
+		amt    amountFlags
+		slip   slippageFlags
+		netuid uint16
+	)
+	cmd := &cobra.Command{
+		Use:   "add",
+		Short: "Stake TAO to a hotkey on a subnet",
+		Long: `Stake TAO from the wallet's coldkey to a hotkey (--hotkey-ss58, else the
+wallet's hotkey) on subnet --netuid: the TAO buys the subnet's alpha from its
+pool (1:1 on root, netuid 0). The summary shows the expected alpha, the
+price, the slippage and the fees before anything is signed. The call
+carries a limit price --tolerance above the current price; it fails rather
+than pay more, unless --allow-partial-stake (stake up to the limit, keep
+the rest) or --unsafe (no limit).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := requireFlag(cmd, "netuid"); err != nil {
+				return err
+			}
+			amount, err := amt.parse()
+			if err != nil {
+				return err
+			}
+			if _, err := slip.limit(1, true); err != nil {
+				return err
+			}
+			hot, err := hk.resolve(a, &w, "hotkey-ss58")
+			if err != nil {
+				return err
+			}
+			cold, err := a.coldkeyPub(&w)
+			if err != nil {
+				return err
+			}
+			c, err := a.client(&net)
+			if err != nil {
+				return err
+			}
+			n := tao.NetUID(netuid)
+			ctx, cancel := context.WithTimeout(cmd.Context(), callTimeout)
+			defer cancel()
+			st, err := c.Status(ctx)
+			if err != nil {
+				return nodeError(c, err)
+			}
+			acct, err := c.Account(ctx, cold)
+			if err != nil {
+				return nodeError(c, err)
+			}
+			keep := st.TxFee.SaturatingAdd(st.ExistentialDeposit)
+			if amt.all {
+				if acct.Free <= keep {
+					return withHint(fmt.Errorf("nothing to stake: %s holds %s, the fee and the existential deposit take %s", cold, acct.Free, keep),
+						"fund the account first")
+				}
+				amount = acct.Free - keep
+			}
+			if need, ok := amount.AddChecked(st.TxFee); !ok || acct.Free < need {
+				return withHint(fmt.Errorf("insufficient balance: %s holds %s, staking %s needs it plus a fee of %s", cold, acct.Free, amount, st.TxFee),
+					"stake less, or fund the account first")
+			}
+			if err := requireAssociated(ctx, c, hot); err != nil {
+				return err
+			}
+			q, limit, err := quoteOrder(ctx, c, &slip, client.QuoteRequest{NetUID: n, Buy: true, Amount: amount})
+			if err != nil {
+				return err
+			}
+			summary := append([][2]string{
+				{"Coldkey", cold.String()},
+				{"Hotkey", hot.String()},
+				{"Netuid", fmt.Sprint(n)},
+				{"Amount", amount.String()},
+				{"Fee", st.TxFee.String()},
+			}, quoteRows(q)...)
+			summary = append(summary, [2]string{"Network", c.URL() + " (" + st.ChainID + ")"})
+			call := tx.AddStake{Hotkey: hot, NetUID: n, AmountTAO: amount, LimitPrice: limit, AllowPartial: slip.partial}
+			return a.sendStakeCall(cmd.Context(), c, &w, "Add stake", summary, call)
+		},
+	}
+	w.register(cmd)
+	net.register(cmd)
+	netuidFlag(cmd, &netuid, "netuid", "subnet to stake on (0: root)")
+	hk.register(cmd, "hotkey-ss58", "hotkey to stake to (SS58); else the wallet's hotkey", "hotkey-ss58-address", "include-hotkeys")
+	amt.register(cmd, "TAO", "stake the whole free balance, less the fee and the existential deposit", "all-tokens")
+	slip.register(cmd)
+	return cmd
+}
+
+// quoteOrder quotes r at market to learn the price, then, unless --unsafe,
+// again with the limit price the tolerance gives. It returns the quote to
+// show and the limit for the call.
+func quoteOrder(ctx context.Context, c *client.Client, slip *slippageFlags, r client.QuoteRequest) (*apitypes.Quote, tao.Rao, error) {
+	q, err := c.Quote(ctx, r)
+	if err != nil {
+		return nil, 0, quoteError(c, r.NetUID, err)
+	}
+	limit, err := slip.limit(q.PriceBefore, r.Buy)
+	if err != nil || limit == 0 {
+		return q, 0, err
+	}
+	r.LimitPrice, r.AllowPartial = limit, slip.partial
+	if q, err = c.Quote(ctx, r); err != nil {
+		if errors.Is(err, tx.ErrSlippage) || errors.Is(err, tx.ErrPriceLimit) {
+			return nil, 0, withHint(fmt.Errorf("at this size the price would move more than the tolerance of %s: %w", slip.tolerance, err),
+				"stake less, raise --tolerance, pass --allow-partial-stake to fill up to the limit, or --unsafe")
+		}
+		return nil, 0, quoteError(c, r.NetUID, err)
+	}
+	return q, limit, nil
+}
+
+// requireAssociated fails unless some coldkey owns hotkey: stake can go
+// only to hotkeys that are registered or associated.
+func requireAssociated(ctx context.Context, c *client.Client, hotkey tao.AccountID) error {
+	d, err := c.Delegate(ctx, hotkey)
+	if err != nil {
+		return nodeError(c, err)
+	}
+	if d.Owner == nil {
+		return withHint(fmt.Errorf("hotkey %s is not registered or associated", hotkey),
+			"its owner associates it with `gotensor wallet associate-hotkey`, or registers it with `gotensor subnets register`")
+	}
+	return nil
+}
+
+// quoteError explains a refused quote.
+func quoteError(c *client.Client, n tao.NetUID, err error) error {
+	if errors.Is(err, client.ErrNotFound) {
+		return withHint(fmt.Errorf("subnet %d does not exist", n), "list subnets with `gotensor subnets list`")
+	}
+	var te *client.TxError
+	if errors.As(err, &te) {
+		return withHint(err, "the pool cannot take this order now; try a smaller amount")
+	}
+	return nodeError(c, err)
+}
+
+func newStakeRemoveCmd(a *app) *cobra.Command {
+	var (
+		w      walletFlags
+		net    networkFlag
+		hk     hotkeyFlag
+		amt    amountFlags
+		slip   slippageFlags
+		netuid uint16
+	)
+	cmd := &cobra.Command{
+		Use:   "remove",
+		Short: "Unstake alpha from a hotkey on a subnet back to TAO",
+		Long: `Unstake --amount alpha (or --all of it) of the wallet's coldkey from a
+hotkey (--hotkey-ss58, else the wallet's hotkey) on subnet --netuid: the
+alpha is sold to the pool and the TAO credited to the coldkey. --all
+without --netuid unstakes from every subnet (unstake_all). The call
+carries a limit price --tolerance below the current price unless --unsafe;
+--allow-partial-stake sells up to the limit and keeps the rest staked.`,
+		Aliases: []string{"unstake"},
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			amount, err := amt.parse()
+			if err != nil {
+				return err
+			}
+			hasNet := cmd.Flags().Changed("netuid")
+			if !hasNet && !amt.all {
+				return usageErrorf("--netuid is required (or --all to unstake from every subnet)")
+			}
+			if _, err := slip.limit(1, false); err != nil {
+				return err
+			}
+			hot, err := hk.resolve(a, &w, "hotkey-ss58")
+			if err != nil {
+				return err
+			}
+			cold, err := a.coldkeyPub(&w)
+			if err != nil {
+				return err
+			}
+			c, err := a.client(&net)
+			if err != nil {
+				return err
+			}
+			n := tao.NetUID(netuid)
+			ctx, cancel := context.WithTimeout(cmd.Context(), callTimeout)
+			defer cancel()
+			st, err := c.Status(ctx)
+			if err != nil {
+				return nodeError(c, err)
+			}
+			stakes, err := c.Stakes(ctx, cold)
+			if err != nil {
+				return nodeError(c, err)
+			}
+			var mine []apitypes.Stake
+			var total tao.Rao
+			for _, s := range stakes.Stakes {
+				if s.Hotkey == hot && (!hasNet || s.NetUID == uint16(n)) {
+					mine = append(mine, s)
+					total = total.SaturatingAdd(s.TAOValue)
+				}
+			}
+			where := fmt.Sprintf("hotkey %s", hot)
+			if hasNet {
+				where += fmt.Sprintf(" on netuid %d", n)
+			}
+			if len(mine) == 0 {
+				return withHint(fmt.Errorf("%s has no stake on %s", cold, where), "list your stakes with `gotensor stake list`")
+			}
+			network := [2]string{"Network", c.URL() + " (" + st.ChainID + ")"}
+			if !hasNet {
+				summary := [][2]string{{"Coldkey", cold.String()}, {"Hotkey", hot.String()}}
+				for _, s := range mine {
+					summary = append(summary, [2]string{fmt.Sprintf("Netuid %d", s.NetUID), fmt.Sprintf("%s ≈ %s", alphaAmount(s.Alpha), s.TAOValue)})
+				}
+				summary = append(summary, [2]string{"Expected TAO", total.String() + " (at market, no limit)"}, [2]string{"Fee", st.TxFee.String()}, network)
+				return a.sendStakeCall(cmd.Context(), c, &w, "Unstake from every subnet", summary, tx.UnstakeAll{Hotkey: hot})
+			}
+			held := mine[0].Alpha
+			if amt.all {
+				amount = held
+			} else if amount > held {
+				return withHint(fmt.Errorf("%s holds %s on %s, cannot remove %s", cold, alphaAmount(held), where, alphaAmount(amount)),
+					"remove at most what you hold, or pass --all")
+			}
+			q, limit, err := quoteOrder(ctx, c, &slip, client.QuoteRequest{NetUID: n, Amount: amount})
+			if err != nil {
+				return err
+			}
+			summary := append([][2]string{
+				{"Coldkey", cold.String()},
+				{"Hotkey", hot.String()},
+				{"Netuid", fmt.Sprint(n)},
+				{"Amount", alphaAmount(amount) + " of " + alphaAmount(held)},
+				{"Fee", st.TxFee.String()},
+			}, quoteRows(q)...)
+			summary = append(summary, network)
+			call := tx.RemoveStake{Hotkey: hot, NetUID: n, AmountAlpha: amount, LimitPrice: limit, AllowPartial: slip.partial}
+			return a.sendStakeCall(cmd.Context(), c, &w, "Remove stake", summary, call)
+		},
+	}
+	w.register(cmd)
+	net.register(cmd)
+	netuidFlag(cmd, &netuid, "netuid", "subnet to unstake from (0: root)")
+	hk.register(cmd, "hotkey-ss58", "hotkey to unstake from (SS58); else the wallet's hotkey", "hotkey-ss58-address", "include-hotkeys")
+	amt.register(cmd, "alpha", "remove the whole stake (with no --netuid: on every subnet)", "unstake-all")
+	slip.register(cmd)
+	return cmd
+}

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gotensor/gotensor/tx"
+)
+
+// newAssociateHotkeyCmd builds `wallet associate-hotkey`: claim a hotkey
+// for the wallet's coldkey on chain, so that it can receive stake before
+// it registers on any subnet.
+func newAssociateHotkeyCmd(a *app) *cobra.Command {
+	var (
+		w   walletFlags
+		net networkFlag
+		hk  hotkeyFlag
+	)
+	cmd := &cobra.Command{
+		Use:   "associate-hotkey",
+		Short: "Link a hotkey to the wallet's coldkey on chain",
+		Long: `Claim a hotkey (--hotkey-ss58, else the wallet's hotkey) for the wallet's
+coldkey (associate_hotkey). A hotkey must belong to a coldkey before anyone
+can stake to it; registering it on a subnet also claims it. A hotkey
+another coldkey owns cannot be claimed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			hot, err := hk.resolve(a, &w, "hotkey-ss58")
+			if err != nil {
+				return err
+			}
+			cold, err := a.coldkeyPub(&w)
+			if err != nil {
+				return err
+			}
+			c, err := a.client(&net)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), callTimeout)
+			defer cancel()
+			st, err := c.Status(ctx)
+			if err != nil {
+				return nodeError(c, err)
+			}
+			d, err := c.Delegate(ctx, hot)
+			if err != nil {
+				return nodeError(c, err)
+			}
+			switch {
+			case d.Owner != nil && *d.Owner == cold:
+				return a.result(map[string]any{"success": true, "hotkey": hot, "coldkey": cold, "already_associated": true}, func() {
+					a.success("hotkey %s already belongs to %s; nothing to do", hot, cold)
+				})
+			case d.Owner != nil:
+				return withHint(fmt.Errorf("hotkey %s belongs to coldkey %s", hot, *d.Owner), "use a hotkey of your own wallet (--hotkey NAME or --hotkey-ss58)")
+			}
+			return a.sendStakeCall(cmd.Context(), c, &w, "Associate hotkey", [][2]string{
+				{"Hotkey", hot.String()},
+				{"Coldkey", cold.String()},
+				{"Fee", st.TxFee.String()},
+				{"Network", c.URL() + " (" + st.ChainID + ")"},
+			}, tx.AssociateHotkey{Hotkey: hot})
+		},
+	}
+	w.register(cmd)
+	net.register(cmd)
+	hk.register(cmd, "hotkey-ss58", "hotkey to claim (SS58); else the wallet's hotkey", "wallet-hotkey-ss58")
+	return cmd
+}
