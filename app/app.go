@@ -54,7 +54,9 @@ type App struct {
 	sigs  *sigCache
 
 	// Consensus connection state (one caller at a time).
-	pending *pendingBlock // the finalized, uncommitted block
+	proposed *execution    // this node's last PrepareProposal, for FinalizeBlock to reuse
+	reused   int           // blocks finalized from their proposal's execution (tests)
+	pending  *pendingBlock // the finalized, uncommitted block
 
 	checkMu    sync.Mutex   // guards check and checkBlock
 	check      *chain.State // the mempool's pending state; nil before the first commit

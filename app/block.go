@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -14,15 +15,15 @@ import (
 )
 
 // PrepareProposal builds the proposer's block from the mempool's
-// transactions: it executes them in order on a throwaway branch and keeps
-// only those that succeed, so a correct proposer never includes a rejected
-// transaction or a failing call (the mempool admitted them against an
-// earlier pending state). The total stays within MaxTxBytes.
+// transactions: it executes them in order on a branch and keeps only those
+// that succeed, so a correct proposer never includes a rejected transaction
+// or a failing call (the mempool admitted them against an earlier pending
+// state). The total stays within MaxTxBytes.
+//
+// The execution is kept: if the block is decided as proposed, FinalizeBlock
+// reuses it instead of executing the transactions a second time.
 func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
-	b := blockOf(req.Height, req.Time.UnixNano(), req.ProposerAddress)
-	st := chain.NewState(store.NewReadCache(a.store)).Mute()
-	chain.BeginBlock(st, b)
-	out := make([][]byte, 0, len(req.Txs))
+	p := a.startBlock(blockOf(req.Height, req.Time.UnixNano(), req.ProposerAddress))
 	var size int64
 	for _, raw := range req.Txs {
 		// The block's Data encodes each tx as a length-delimited field 1.
@@ -35,18 +36,61 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 			continue
 		}
 		verified := a.sigs.has(t.Hash)
-		br := st.Branch() // a failed call still charges its fee: keep only successes
-		if res := chain.Apply(br, b, t, verified); res.Code != 0 {
+		br := p.state.Branch() // a failed call still charges its fee: keep only successes
+		res := chain.Apply(br, p.block, t, verified)
+		if res.Code != 0 {
 			continue
 		}
 		br.Write()
 		if !verified {
 			a.sigs.add(t.Hash)
 		}
-		out = append(out, raw)
+		p.txs = append(p.txs, raw)
+		p.results = append(p.results, execResult(res))
 		size += n
 	}
-	return &abci.ResponsePrepareProposal{Txs: out}, nil
+	a.proposed = p
+	return &abci.ResponsePrepareProposal{Txs: p.txs}, nil
+}
+
+// execution is a block being executed: its state (a read cache over the
+// store), the transactions so far and their results, and the events of
+// BeginBlock.
+type execution struct {
+	block   chain.Block
+	cache   *store.Cache
+	state   *chain.State
+	events  []abci.Event
+	txs     [][]byte
+	results []*abci.ExecTxResult
+}
+
+// startBlock opens a block's state and runs BeginBlock.
+func (a *App) startBlock(b chain.Block) *execution {
+	cache := store.NewReadCache(a.store)
+	st := chain.NewState(cache)
+	chain.BeginBlock(st, b)
+	return &execution{block: b, cache: cache, state: st, events: abciEvents(st.TakeEvents())}
+}
+
+// proposedFor returns the execution PrepareProposal left if req is exactly
+// that proposal (height, time, proposer and transactions), else nil.
+func (a *App) proposedFor(req *abci.RequestFinalizeBlock) *execution {
+	p := a.proposed
+	if p == nil || int64(p.block.Height) != req.Height || p.block.Time != req.Time.UnixNano() ||
+		!bytes.Equal(p.block.Proposer, req.ProposerAddress) || len(p.txs) != len(req.Txs) {
+		return nil
+	}
+	for i, raw := range req.Txs {
+		if !bytes.Equal(raw, p.txs[i]) {
+			return nil
+		}
+	}
+	return p
+}
+
+func execResult(r chain.Result) *abci.ExecTxResult {
+	return &abci.ExecTxResult{Code: r.Code, Log: r.Log, Events: abciEvents(r.Events)}
 }
 
 // ProcessProposal accepts a proposed block unless a transaction in it does
@@ -106,46 +150,52 @@ func (a *App) verifySignatures(txs []*tx.Tx) (verified []bool, all bool) {
 // order (chain.Apply), EndBlock, on a cache over the store; then writes the
 // cache to the working tree in key order and returns its root as the app
 // hash. Transactions that fail to decode or are rejected are recorded with
-// their code and change nothing.
+// their code and change nothing. A block this node proposed is not executed
+// again: PrepareProposal's execution of exactly these transactions, at this
+// height and time, is the same computation.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	if want := heightOf(a.store.Version()) + 1; req.Height != want || a.store.Version() == 0 {
 		return nil, fmt.Errorf("app: FinalizeBlock at height %d, want %d (store version %d)", req.Height, want, a.store.Version())
 	}
-	b := blockOf(req.Height, req.Time.UnixNano(), req.ProposerAddress)
-	cache := store.NewReadCache(a.store)
-	st := chain.NewState(cache)
-	chain.BeginBlock(st, b)
-	events := abciEvents(st.TakeEvents())
+	e := a.proposedFor(req)
+	a.proposed = nil
+	if e == nil {
+		e = a.startBlock(blockOf(req.Height, req.Time.UnixNano(), req.ProposerAddress))
+		a.executeTxs(e, req.Txs)
+	} else {
+		a.reused++
+	}
+	chain.EndBlock(e.state, e.block)
+	events := append(e.events, abciEvents(e.state.TakeEvents())...)
+	if a.cfg.CheckInvariants {
+		if err := chain.CheckInvariants(e.state); err != nil {
+			panic(fmt.Sprintf("app: block %d: %v", req.Height, err))
+		}
+	}
+	e.cache.Write()
+	a.pending = &pendingBlock{block: e.block}
+	return &abci.ResponseFinalizeBlock{Events: events, TxResults: e.results, AppHash: a.store.WorkingHash()}, nil
+}
 
-	txs := make([]*tx.Tx, len(req.Txs))
-	results := make([]*abci.ExecTxResult, len(req.Txs))
-	for i, raw := range req.Txs {
+// executeTxs decodes the block's transactions, batch-verifies the
+// signatures this node has not seen, and applies them in order.
+func (a *App) executeTxs(e *execution, raws [][]byte) {
+	txs := make([]*tx.Tx, len(raws))
+	e.results = make([]*abci.ExecTxResult, len(raws))
+	for i, raw := range raws {
 		t, err := tx.Decode(raw)
 		if err != nil {
-			results[i] = &abci.ExecTxResult{Code: tx.CodeOf(err), Log: err.Error()}
+			e.results[i] = &abci.ExecTxResult{Code: tx.CodeOf(err), Log: err.Error()}
 			continue
 		}
 		txs[i] = t
 	}
 	verified, _ := a.verifySignatures(txs)
 	for i, t := range txs {
-		if t == nil {
-			continue
-		}
-		r := chain.Apply(st, b, t, verified[i])
-		results[i] = &abci.ExecTxResult{Code: r.Code, Log: r.Log, Events: abciEvents(r.Events)}
-	}
-
-	chain.EndBlock(st, b)
-	events = append(events, abciEvents(st.TakeEvents())...)
-	if a.cfg.CheckInvariants {
-		if err := chain.CheckInvariants(st); err != nil {
-			panic(fmt.Sprintf("app: block %d: %v", req.Height, err))
+		if t != nil {
+			e.results[i] = execResult(chain.Apply(e.state, e.block, t, verified[i]))
 		}
 	}
-	cache.Write()
-	a.pending = &pendingBlock{block: b}
-	return &abci.ResponseFinalizeBlock{Events: events, TxResults: results, AppHash: a.store.WorkingHash()}, nil
 }
 
 // Commit saves the finalized block's state as a new version (durably), then

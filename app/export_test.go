@@ -5,4 +5,9 @@ package app
 func (a *App) DiscardBlock() {
 	a.store.Rollback()
 	a.pending = nil
+	a.proposed = nil
 }
+
+// Reused returns how many blocks were finalized from PrepareProposal's
+// execution. Exported for tests only.
+func (a *App) Reused() int { return a.reused }

@@ -102,6 +102,22 @@ func (h *Harness) Block(txs ...[]byte) *abci.ResponseFinalizeBlock {
 	return res
 }
 
+// Propose runs the next block as its proposer would: PrepareProposal over
+// the candidate txs, ProcessProposal and FinalizeBlock of what it kept, and
+// Commit. It returns the kept transactions and FinalizeBlock's response.
+func (h *Harness) Propose(candidates ...[]byte) ([][]byte, *abci.ResponseFinalizeBlock) {
+	h.T.Helper()
+	height := h.Height + 1
+	t := GenesisTime.Add(time.Duration(height) * time.Second)
+	prep, err := h.App.PrepareProposal(context.Background(), &abci.RequestPrepareProposal{
+		Txs: candidates, MaxTxBytes: 100 << 20, Height: height, Time: t,
+	})
+	if err != nil {
+		h.T.Fatalf("testutil: block %d: PrepareProposal: %v", height, err)
+	}
+	return prep.Txs, h.Block(prep.Txs...)
+}
+
 // Finalize runs FinalizeBlock for the next height without committing.
 func (h *Harness) Finalize(txs ...[]byte) *abci.ResponseFinalizeBlock {
 	h.T.Helper()
