@@ -284,6 +284,7 @@ func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg trans
 		}
 		defer pprof.StopCPUProfile()
 	}
+	cpu0 := cpuTime()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := range cfg.workers {
@@ -366,10 +367,10 @@ func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg trans
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return report(submitted, seen, blocks, &mu, start)
+	return report(submitted, seen, blocks, &mu, start, cpuTime()-cpu0)
 }
 
-func report(submitted map[[32]byte]sent, seen map[[32]byte]included, blocks []apitypes.Block, mu *sync.Mutex, start time.Time) error {
+func report(submitted map[[32]byte]sent, seen map[[32]byte]included, blocks []apitypes.Block, mu *sync.Mutex, start time.Time, cpu time.Duration) error {
 	mu.Lock()
 	defer mu.Unlock()
 	var latBlocks []int64
@@ -425,6 +426,11 @@ func report(submitted map[[32]byte]sent, seen map[[32]byte]included, blocks []ap
 	fmt.Printf("inclusion latency in blocks: p50 %d, p90 %d, p99 %d, max %d\n", p[0], p[1], p[2], p[3])
 	w := percentiles(latWall, 50, 90, 99, 100)
 	fmt.Printf("inclusion latency in time:   p50 %s, p90 %s, p99 %s, max %s\n", ms(w[0]), ms(w[1]), ms(w[2]), ms(w[3]))
+	if okCount > 0 {
+		per := cpu / time.Duration(okCount)
+		fmt.Printf("CPU time of this process: %s, %.0f µs per committed transfer (node and generator when in-process)\n",
+			cpu.Round(time.Millisecond), float64(per)/float64(time.Microsecond))
+	}
 	fmt.Printf("peak RSS of this process (node + generator when in-process): %.0f MiB\n", peakRSS())
 	if missing > 0 {
 		return fmt.Errorf("%d accepted transfers were not seen in a block", missing)
