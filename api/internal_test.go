@@ -60,3 +60,28 @@ func TestRoutesDocumented(t *testing.T) {
 		require.Contains(t, string(prose), "`"+r.method+" "+r.path+"`", "api.md lacks %s %s", r.method, r.path)
 	}
 }
+
+func FuzzParseBatch(f *testing.F) {
+	f.Add([]byte(`{"txs": ["AQID", "0x0102"]}`))
+	f.Add([]byte(`{"txs": []}`))
+	f.Add([]byte(`{"txs": ["AQID"]}{}`))
+	f.Add([]byte(`{"txs": [""]}`))
+	f.Add([]byte(`{"txs": "AQID"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		txs, e := parseBatch(body)
+		if e != nil {
+			if txs != nil || e.Message == "" {
+				t.Fatalf("bad failure: %v %+v", txs, e)
+			}
+			return
+		}
+		if len(txs) == 0 || len(txs) > apitypes.MaxBatch {
+			t.Fatalf("accepted a batch of %d", len(txs))
+		}
+		for i, tx := range txs {
+			if len(tx) == 0 {
+				t.Fatalf("accepted an empty transaction at %d", i)
+			}
+		}
+	})
+}
