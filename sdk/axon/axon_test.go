@@ -418,3 +418,50 @@ func TestConfig_ApplyEnv(t *testing.T) {
 		require.Equal(t, before, c, "a bad variable changes nothing")
 	}
 }
+
+// TestAxon_StalledBody checks that a caller who declares a body and never
+// sends it is cut off at the request's timeout, before any handler runs.
+func TestAxon_StalledBody(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	alice := newCaller(t, "//Alice")
+	d := &Dummy{}
+	alice.prepare(d, e.bob.SS58(), 0.3)
+	req := e.requestAsIs(t, d)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	req.Body, req.ContentLength = pr, 100 // declares 100 bytes, sends none
+	ans := do(t, req)
+	require.Equal(t, http.StatusBadRequest, ans.code)
+	require.Contains(t, ans.message, "Could not read request body")
+
+	// Refused on its headers, the stalled body is not waited for either.
+	d.Dendrite.Signature = ""
+	req = e.requestAsIs(t, d)
+	pr2, pw2 := io.Pipe()
+	defer pw2.Close()
+	req.Body, req.ContentLength = pr2, 100
+	ans = do(t, req)
+	require.Equal(t, http.StatusUnauthorized, ans.code)
+	require.Zero(t, e.runs.Load())
+}
+
+// TestAxon_StreamCutByTimeout checks that a stream the axon cuts at the
+// request's timeout ends with a broken connection, not a clean end.
+func TestAxon_StreamCutByTimeout(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	require.NoError(t, axon.AttachStream(e.ax, func(ctx context.Context, s *Prompt, w *axon.StreamWriter) error {
+		w.Write([]byte("partial"))
+		<-ctx.Done()
+		return ctx.Err()
+	}))
+	alice := newCaller(t, "//Alice")
+	p := &Prompt{Text: "x"}
+	alice.prepare(p, e.bob.SS58(), 0.2)
+	resp, err := http.DefaultClient.Do(e.requestAsIs(t, p))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	body, err := io.ReadAll(resp.Body)
+	require.Equal(t, "partial", string(body))
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+}

@@ -34,6 +34,9 @@ func Errorf(code int, format string, args ...any) error {
 // away before they were answered (nginx's convention; nothing is sent).
 const StatusClientClosed = 499
 
+// writeGrace is how long past its timeout an answer may take to write.
+const writeGrace = 5 * time.Second
+
 type callerKey struct{}
 
 // CallerFrom returns the verified caller of the request a handler serves.
@@ -59,6 +62,15 @@ func refuse(code int, format string, args ...any) *refusal {
 // Python's {"message": ...} body, sent before any handler runs.
 func (a *Axon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := a.cfg.Now()
+	// refuseUnread answers a request whose body was not read: the
+	// connection is closed after the answer, for net/http would otherwise
+	// wait to drain the body, and a caller could stall it forever.
+	refuseUnread := func(route string, b *synapse.Base, rf *refusal) {
+		if r.ContentLength != 0 {
+			w.Header()["Connection"] = []string{"close"}
+		}
+		a.fail(w, route, start, b, rf)
+	}
 	name, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	routes := a.routes.Load()
 	rt := routes.byName[name]
@@ -68,18 +80,27 @@ func (a *Axon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			shown = strconv.QuoteToASCII(name[:min(len(name), 64)]) // no control characters in the answer's headers
 			name = ""
 		}
-		a.fail(w, unknownRoute, start, &synapse.Base{Name: name},
+		refuseUnread(unknownRoute, &synapse.Base{Name: name},
 			refuse(http.StatusNotFound, "Synapse name '%s' not found. Available synapses %s", shown, routes.available))
 		return
 	}
 	b, caller, timeout, rf := a.admitHeaders(rt, r, start)
 	if rf != nil {
-		a.fail(w, rt.name, start, b, rf)
+		refuseUnread(rt.name, b, rf)
 		return
 	}
+	// A caller that stalls its body or does not read the answer must not
+	// hold the connection past the request's time (plus a grace to write).
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(start.Add(timeout))
+	rc.SetWriteDeadline(start.Add(timeout + writeGrace))
+	defer rc.SetWriteDeadline(time.Time{}) // the connection may serve another request
 	syn, rf := a.readBody(rt, w, r, b)
+	// Lift the read deadline again: net/http watches the idle connection for
+	// the caller leaving, and a timeout there would cancel the request.
+	rc.SetReadDeadline(time.Time{})
 	if rf != nil {
-		a.fail(w, rt.name, start, b, rf)
+		refuseUnread(rt.name, b, rf)
 		return
 	}
 

@@ -59,7 +59,8 @@ func (s *StreamWriter) close() (started bool) {
 
 // serveStream runs a streaming handler. Until its first write the request
 // can still fail with an ordinary error answer; after it, the status is 200
-// and an error or the timeout can only cut the stream short.
+// and an error or the timeout can only cut the stream short, which the
+// caller sees as a broken connection.
 func (a *Axon) serveStream(ctx context.Context, w http.ResponseWriter, rt *route, syn synapse.Synapse, start time.Time) {
 	b := *syn.SynapseBase() // the header values, for an error answer
 	sw := &StreamWriter{w: w, rc: http.NewResponseController(w)}
@@ -79,15 +80,19 @@ func (a *Axon) serveStream(ctx context.Context, w http.ResponseWriter, rt *route
 		err = ctx.Err()
 	}
 	if started := sw.close(); started {
-		code := http.StatusOK
+		if err == nil {
+			a.metrics.observe(rt.name, http.StatusOK, a.cfg.Now().Sub(start))
+			return
+		}
+		code := http.StatusInternalServerError
 		if errors.Is(err, context.DeadlineExceeded) {
-			code = http.StatusRequestTimeout // for metrics: the stream was cut
+			code = http.StatusRequestTimeout
 		}
-		a.metrics.observe(rt.name, code, a.cfg.Now().Sub(start))
-		if err != nil {
-			a.cfg.Logger.Debug("axon: stream ended early", "synapse", rt.name, "bytes", strconv.FormatInt(sw.n, 10), "err", err)
-		}
-		return
+		a.metrics.observe(rt.name, code, a.cfg.Now().Sub(start)) // the status sent was 200
+		a.cfg.Logger.Debug("axon: stream cut", "synapse", rt.name, "bytes", strconv.FormatInt(sw.n, 10), "err", err)
+		// Break the connection rather than end the body cleanly, so that the
+		// caller can tell a cut stream from a complete one.
+		panic(http.ErrAbortHandler)
 	}
 	switch {
 	case err == nil:
