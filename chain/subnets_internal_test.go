@@ -3,6 +3,7 @@ package chain
 import (
 	"encoding/binary"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -214,4 +215,22 @@ func TestIdentity_RoundTrip(t *testing.T) {
 	require.Equal(t, id, got)
 	_, err = decodeIdentity(encodeIdentity(id)[:5])
 	require.Error(t, err)
+}
+
+// TestHyperparams_Documented keeps docs/subnets.md true to the
+// set_hyperparameter table.
+func TestHyperparams_Documented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/subnets.md")
+	require.NoError(t, err)
+	for _, p := range hyperparamTable {
+		require.Contains(t, string(doc), "| `"+p.name+"`", "docs/subnets.md lacks %s", p.name)
+		for _, a := range p.aliases {
+			require.Contains(t, string(doc), a, "docs/subnets.md lacks the alias %s", a)
+		}
+	}
+	for _, name := range []string{"default_tempo", "network_rate_limit", "network_min_lock_cost", "network_lock_reduction_interval",
+		"network_immunity_period", "subnet_limit", "start_call_delay", "admin_freeze_window", "owner_hyperparam_rate_limit"} {
+		require.NotNil(t, lookupGlobalParam(name), name)
+		require.Contains(t, string(doc), "`"+name+"`", "docs/subnets.md lacks %s", name)
+	}
 }
