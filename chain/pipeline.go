@@ -21,13 +21,6 @@ type Result struct {
 	Events []Event
 }
 
-// Rejected reports whether the transaction changed nothing: it failed one
-// of the pipeline checks and must not be included in a block.
-func (r Result) Rejected() bool {
-	e := tx.Lookup(r.Code)
-	return e != nil && e.Class() == tx.Rejected
-}
-
 // Apply runs one decoded transaction on s as part of block b:
 //
 //  1. chain binding: the chain id and genesis hash match this chain's;
