@@ -25,8 +25,11 @@
 //     after it was created); a parent must not be written while iterators over
 //     a child Cache are open.
 //   - Concurrency. Store and Cache are for one goroutine (the one executing
-//     blocks). Views may be shared by any number of goroutines, as long as
-//     their version is not pruned (see Options.KeepRecent).
+//     blocks). Views may be shared by any number of goroutines while that
+//     goroutine writes and commits, as long as their version is not pruned
+//     (see Options.KeepRecent); the store serialises the few moments when
+//     IAVL changes nodes or indexes that views read. A NewReadCache's parent
+//     must not change under it; a NewCache's may.
 //   - Failure. Errors of the underlying database while reading or writing the
 //     working state mean the node's disk or database is broken; KV methods
 //     panic with the cause rather than let consensus code continue on a
@@ -34,4 +37,9 @@
 //
 // Durability: Commit writes the new version with fsync, so a process killed
 // after Commit returns loses nothing; Open loads the latest saved version.
+//
+// Reads of the latest version use IAVL's fast storage, a flat index of the
+// latest values: one database read per key. Older versions are read by
+// walking their tree. Large states are loaded with ImportSorted (a
+// balanced tree streamed to disk) and restored with Import.
 package store
