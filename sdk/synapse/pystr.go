@@ -34,6 +34,23 @@ import (
 // PyStr panics only if a json.Marshaler or TextMarshaler returns an error or
 // invalid JSON, as encoding/json would refuse to send such a value.
 func PyStr(v any) string {
+	switch x := v.(type) { // the common hash field types, without reflection
+	case nil:
+		return "None"
+	case string:
+		return strings.ToValidUTF8(x, "\uFFFD")
+	case int:
+		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return PyFloat(x)
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	}
 	var b strings.Builder
 	writePy(&b, reflect.ValueOf(v), true)
 	return b.String()
