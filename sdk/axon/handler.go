@@ -213,7 +213,7 @@ func (a *Axon) verify(b *synapse.Base, now time.Time, timeout time.Duration, cal
 	return nil
 }
 
-func nonceMessage(err error) string { return strings.TrimPrefix(err.Error(), ErrNonce.Error()+": ") }
+func nonceMessage(err error) string { return strings.TrimPrefix(err.Error(), errNonce.Error()+": ") }
 
 // blacklist applies the Config policy, then the route's hook.
 func (a *Axon) blacklist(ctx context.Context, rt *route, c Caller) *refusal {

@@ -66,7 +66,7 @@ func TestNonce_Future(t *testing.T) {
 	c := newNonceCache(16, window(120), int64(time.Second))
 	k := nonceKey{uuid: "u"}
 	require.NoError(t, c.commit(k, 1_000+int64(time.Second), 1_000, window(12)))
-	require.ErrorIs(t, c.commit(k, 1_001+2*int64(time.Second), 1_000, window(12)), ErrNonce)
+	require.ErrorIs(t, c.commit(k, 1_001+2*int64(time.Second), 1_000, window(12)), errNonce)
 }
 
 // TestNonce_BoundedWithoutReplay fills the cache past its size and checks
@@ -83,7 +83,7 @@ func TestNonce_BoundedWithoutReplay(t *testing.T) {
 	// Key 0 was evicted; its nonce is still inside the first-nonce window,
 	// but the floor refuses its replay.
 	err := c.check(keyOf(0), now, now+10, window(12))
-	require.ErrorIs(t, err, ErrNonce)
+	require.ErrorIs(t, err, errNonce)
 	// A new key with a current nonce is accepted.
 	require.NoError(t, c.commit(keyOf(99), now+100, now+100, window(12)))
 

@@ -9,8 +9,8 @@ import (
 	"github.com/gotensor/gotensor/tao"
 )
 
-// ErrNonce is wrapped by every nonce refusal.
-var ErrNonce = errors.New("axon: nonce refused")
+// errNonce is wrapped by every nonce refusal (whose text the 401 carries).
+var errNonce = errors.New("axon: nonce refused")
 
 // nonceKey identifies a dendrite instance: Python's "hotkey:uuid".
 type nonceKey struct {
@@ -66,20 +66,20 @@ func (c *nonceCache) check(k nonceKey, nonce, now, window int64) error {
 func (c *nonceCache) checkLocked(k nonceKey, nonce, now, window int64) error {
 	if nonce > now+c.maxSkew {
 		return fmt.Errorf("%w: nonce is %.2f seconds in the future, at most %.2f allowed",
-			ErrNonce, seconds(nonce-now), seconds(c.maxSkew))
+			errNonce, seconds(nonce-now), seconds(c.maxSkew))
 	}
 	if e, ok := c.entries[k]; ok {
 		if nonce <= e.Value.(*nonceEntry).last {
-			return fmt.Errorf("%w: Nonce is too old, a newer one was last processed", ErrNonce)
+			return fmt.Errorf("%w: Nonce is too old, a newer one was last processed", errNonce)
 		}
 		return nil
 	}
 	if nonce <= now-window {
 		return fmt.Errorf("%w: Nonce is too old: acceptable delta is %.2f seconds but request was %.2f seconds old",
-			ErrNonce, seconds(window), seconds(now-nonce))
+			errNonce, seconds(window), seconds(now-nonce))
 	}
 	if nonce <= c.floor {
-		return fmt.Errorf("%w: Nonce is too old: the nonce cache is under pressure; retry with a current clock", ErrNonce)
+		return fmt.Errorf("%w: Nonce is too old: the nonce cache is under pressure; retry with a current clock", errNonce)
 	}
 	return nil
 }

@@ -14,10 +14,6 @@ const (
 	VersionInt = 10_002_000
 )
 
-// MinNonceWindowVersion is version 7.2.0, from which Python axons apply the
-// time window to a caller's first nonce (§3.6).
-const MinNonceWindowVersion = 7_002_000
-
 // ErrVersion is returned (wrapped) for a version string VersionAsInt cannot
 // read.
 var ErrVersion = errors.New("synapse: invalid version")
