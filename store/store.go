@@ -244,6 +244,9 @@ func (s *Store) prune(version int64) error {
 	if to < 1 {
 		return nil
 	}
+	// Pruning may also touch nodes that views share (treeMu).
+	s.treeMu.Lock()
+	defer s.treeMu.Unlock()
 	if err := s.tree.DeleteVersionsTo(to); err != nil {
 		return fmt.Errorf("store: prune to %d: %w", to, err)
 	}
