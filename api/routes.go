@@ -26,6 +26,11 @@ func (s *Server) routes() []route {
 		{"GET", "/v1/subnets/{netuid}/metagraph", s.handleMetagraph}, // ?lite=true leaves out weights and bonds
 		{"GET", "/v1/subnets/{netuid}/hyperparameters", s.handleHyperparameters},
 		{"GET", "/v1/subnets/{netuid}/weights/{hotkey}", s.handleWeights}, // rate limit, row, commits and reveal timing
+
+		// Staking: pools, stakes and delegates.
+		{"GET", "/v1/accounts/{address}/stakes", s.handleStakes}, // every stake of a coldkey, with values
+		{"GET", "/v1/pools/{netuid}/quote", s.handleQuote},       // ?side=buy|sell&amount=RAO: a simulated swap
+		{"GET", "/v1/delegates/{address}", s.handleDelegate},     // a hotkey's owner, take and stake pools
 	}
 }
 

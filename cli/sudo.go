@@ -26,6 +26,7 @@ sudo account of the chain sets any of them, and the global parameters
 (--global).`,
 	}
 	cmd.AddCommand(newSudoSetCmd(a), newSudoGetCmd(a))
+	cmd.AddCommand(newTakeCmds(a)...) // set-take, get-take: cli/stake_take.go
 	return cmd
 }
 
