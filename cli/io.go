@@ -298,14 +298,38 @@ func (a *app) confirm(title string, summary [][2]string, question string) (bool,
 	return s == "y" || s == "yes", nil
 }
 
+// progressEvery spaces the progress lines written to a non-terminal.
+const progressEvery = 10 * time.Second
+
 // spin shows a spinner with msg on stderr while waiting (only on a terminal)
 // and returns a function that stops it.
 func (a *app) spin(msg string) (stop func()) {
+	_, stop = a.progress(msg)
+	return stop
+}
+
+// progress is spin with a message that can change while it turns: update
+// replaces it. On a terminal it changes in place; elsewhere (a log) a new
+// message is printed on a line of its own, at most every progressEvery.
+func (a *app) progress(msg string) (update func(string), stop func()) {
 	if a.jsonOut || a.quiet || !isTerminal(a.errOut) {
-		if !a.jsonOut && !a.quiet {
-			fmt.Fprintln(a.errOut, msg)
+		var last string
+		var at time.Time
+		update = func(m string) {
+			if a.jsonOut || a.quiet || m == last || time.Since(at) < progressEvery {
+				return
+			}
+			fmt.Fprintln(a.errOut, m)
+			last, at = m, time.Now()
 		}
-		return func() {}
+		update(msg)
+		return update, func() {}
+	}
+	var mu sync.Mutex
+	update = func(m string) {
+		mu.Lock()
+		msg = m
+		mu.Unlock()
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -316,7 +340,10 @@ func (a *app) spin(msg string) (stop func()) {
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
 		for i := 0; ; i++ {
-			fmt.Fprintf(a.errOut, "\r%s %s", a.paint(cyan, frames[i%len(frames)]), msg)
+			mu.Lock()
+			m := msg
+			mu.Unlock()
+			fmt.Fprintf(a.errOut, "\r\x1b[K%s %s", a.paint(cyan, frames[i%len(frames)]), m)
 			select {
 			case <-done:
 				fmt.Fprintf(a.errOut, "\r\x1b[K")
@@ -326,5 +353,5 @@ func (a *app) spin(msg string) (stop func()) {
 		}
 	}()
 	var once sync.Once
-	return func() { once.Do(func() { close(done); wg.Wait() }) }
+	return update, func() { once.Do(func() { close(done); wg.Wait() }) }
 }
