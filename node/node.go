@@ -353,6 +353,7 @@ func (n *Node) Stop() error {
 		time.Sleep(200 * time.Millisecond)
 		n.dbs.closeAll()
 		n.mu.Lock()
+		// CometBFT has stopped: nothing else calls the app any more.
 		if info, err := n.app.ABCI.Info(context.Background(), &abci.RequestInfo{}); err == nil {
 			n.final = info
 		} else {
@@ -417,7 +418,9 @@ func (n *Node) AppHash() (height int64, hash []byte, err error) {
 	if n.final != nil {
 		return n.final.LastBlockHeight, n.final.LastBlockAppHash, nil
 	}
-	info, err := n.app.ABCI.Info(context.Background(), &abci.RequestInfo{})
+	// Through CometBFT's query connection, which serialises the call with
+	// the others as the App's Concurrent flag requires.
+	info, err := n.comet.ProxyApp().Query().Info(context.Background(), &abci.RequestInfo{})
 	if err != nil {
 		return 0, nil, fmt.Errorf("node: %w", err)
 	}
