@@ -11,6 +11,8 @@ import (
 	"github.com/gotensor/gotensor/tao"
 )
 
+const maxInt64 = 1<<63 - 1
+
 // The subnet routes read the chain through chain's query functions on the
 // last committed state (Chain.LatestState).
 
@@ -157,6 +159,9 @@ func subnetDoc(m chain.Metagraph, height int64) apitypes.Subnet {
 	for _, v := range chain.HyperparamValues(h) {
 		doc.Hparams[v.Name] = v.Value
 	}
+	// Two more the Python SDK's MetagraphInfo.hparams carries.
+	doc.Hparams["burn"] = int64(min(m.Burn, tao.Rao(maxInt64)))
+	doc.Hparams["max_weights_limit"] = chain.MaxWeightsLimit
 	return doc
 }
 

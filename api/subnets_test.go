@@ -51,6 +51,8 @@ func TestSubnets_Metagraph(t *testing.T) {
 	require.True(t, full.Started)
 	require.Equal(t, int64(0), full.Hparams["commit_reveal_weights_enabled"])
 	require.Equal(t, int64(32767), full.Hparams["kappa"])
+	require.Equal(t, int64(st.Burn(sn.NetUID)), full.Hparams["burn"])
+	require.Equal(t, int64(65535), full.Hparams["max_weights_limit"])
 	require.Equal(t, st.Pool(sn.NetUID).TAO, full.Pool.TAOIn)
 	require.False(t, full.Lite)
 	require.Len(t, full.Neurons, 3)

@@ -45,7 +45,6 @@ const (
 	ReasonSwapFee                        // swap fees (recycled)
 	ReasonRegistration                   // neuron registration burn (swapped into the pool, alpha recycled)
 	ReasonSubnetLock                     // subnet lock cost, into the new pool
-	ReasonSubnetRefund                   // subnet dissolution: lock and stakes returned
 )
 
 var reasonNames = [...]string{
@@ -59,7 +58,6 @@ var reasonNames = [...]string{
 	ReasonSwapFee:      "swap_fee",
 	ReasonRegistration: "registration",
 	ReasonSubnetLock:   "subnet_lock",
-	ReasonSubnetRefund: "subnet_refund",
 }
 
 func (r Reason) String() string {

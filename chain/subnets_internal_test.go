@@ -234,3 +234,56 @@ func TestHyperparams_Documented(t *testing.T) {
 		require.Contains(t, string(doc), "`"+name+"`", "docs/subnets.md lacks %s", name)
 	}
 }
+
+// FuzzDecodeHyperparams: any stored bytes decode or fail cleanly, and a
+// value that decodes re-encodes to a value that decodes the same.
+func FuzzDecodeHyperparams(f *testing.F) {
+	full := encodeHyperparams(DefaultHyperparams(360))
+	f.Add(full)
+	f.Add(full[:1+8])
+	f.Add(full[:len(full)-1])
+	f.Add([]byte{})
+	f.Add([]byte{hyperparamsVersion})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		h, err := decodeHyperparams(b)
+		if err != nil {
+			return
+		}
+		again, err := decodeHyperparams(encodeHyperparams(h))
+		require.NoError(t, err)
+		require.Equal(t, h, again)
+	})
+}
+
+// FuzzDecodeIdentity: any stored bytes decode or fail cleanly, and what
+// decodes round-trips.
+func FuzzDecodeIdentity(f *testing.F) {
+	f.Add(encodeIdentity(tx.SubnetIdentity{Name: "apex", TokenSymbol: "α"}))
+	f.Add(encodeIdentity(tx.SubnetIdentity{}))
+	f.Add([]byte{0, 5, 'a'})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		id, err := decodeIdentity(b)
+		if err != nil {
+			return
+		}
+		require.Equal(t, b, encodeIdentity(id))
+	})
+}
+
+// FuzzNetworkParamsJSON: genesis network parameters decode strictly over
+// the defaults, or fail without a panic.
+func FuzzNetworkParamsJSON(f *testing.F) {
+	f.Add([]byte(`{"subnet_limit":3}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"default_tempo":-1}`))
+	f.Add([]byte(`{"network_min_lock_cost":1e30}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p NetworkParams
+		if err := p.UnmarshalJSON(b); err != nil {
+			return
+		}
+		s := newTestState(t)
+		s.setNetworkParams(p)
+		require.Equal(t, p, s.NetworkParams(), "what decodes is stored exactly")
+	})
+}
