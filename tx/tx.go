@@ -85,8 +85,8 @@ func EncodeBody(b Body) ([]byte, error) {
 		return nil, err
 	}
 	bz, err := proto.MarshalOptions{Deterministic: true}.Marshal(pb)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDecode, err)
+	if err != nil { // proto3 refuses only strings that are not UTF-8
+		return nil, fmt.Errorf("%w: a string is not valid UTF-8", ErrInvalidArgument)
 	}
 	if _, err := decodeBody(bz); err != nil {
 		return nil, err
@@ -121,7 +121,9 @@ func Decode(b []byte) (*Tx, error) {
 	}
 	var env txpb.Tx
 	if err := proto.Unmarshal(b, &env); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDecode, err)
+		// Not the protobuf library's text: it varies between builds on
+		// purpose, and results must read the same on every node.
+		return nil, fmt.Errorf("%w: envelope is not valid protobuf", ErrDecode)
 	}
 	if hasUnknown(env.ProtoReflect()) {
 		return nil, fmt.Errorf("%w: unknown fields in envelope", ErrDecode)
@@ -149,7 +151,7 @@ func Decode(b []byte) (*Tx, error) {
 func decodeBody(bz []byte) (Body, error) {
 	var pb txpb.Body
 	if err := proto.Unmarshal(bz, &pb); err != nil {
-		return Body{}, fmt.Errorf("%w: body: %v", ErrDecode, err)
+		return Body{}, fmt.Errorf("%w: body is not valid protobuf (or has a string that is not UTF-8)", ErrDecode)
 	}
 	if pb.Version != Version {
 		return Body{}, fmt.Errorf("%w: have %d, want %d", ErrVersion, pb.Version, Version)

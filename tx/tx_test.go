@@ -182,7 +182,7 @@ func TestDecode_Rejects(t *testing.T) {
 		msg  string
 	}{
 		{"empty", nil, ErrDecode, "signer"},
-		{"garbage", []byte{0xff, 0xff, 0xff}, ErrDecode, ""},
+		{"garbage", []byte{0xff, 0xff, 0xff}, ErrDecode, "envelope is not valid protobuf"},
 		{"too large", make([]byte, MaxSize+1), ErrTooLarge, "limit"},
 		{"trailing garbage", append(append([]byte{}, valid...), 0x07), ErrDecode, ""},
 		{"unknown envelope field", withUnknown(valid), ErrDecode, "envelope"},
@@ -246,6 +246,9 @@ func TestEncodeBody_RejectsInvalidCalls(t *testing.T) {
 	b.ChainID = ""
 	_, err = EncodeBody(b)
 	require.ErrorIs(t, err, ErrInvalidArgument)
+	_, err = EncodeBody(body(SudoSetGlobal{Name: "\xff", Value: 1}))
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	require.ErrorContains(t, err, "not valid UTF-8")
 }
 
 func TestCodes(t *testing.T) {
