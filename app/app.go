@@ -54,23 +54,18 @@ type App struct {
 	sigs  *sigCache
 
 	// Consensus connection state (one caller at a time).
-	proposed *execution    // this node's last PrepareProposal, for FinalizeBlock to reuse
-	reused   int           // blocks finalized from their proposal's execution (tests)
-	pending  *pendingBlock // the finalized, uncommitted block
+	proposed  *execution // this node's last PrepareProposal, for FinalizeBlock to reuse
+	reused    int        // blocks finalized from their proposal's execution (tests)
+	finalTime int64      // time of the finalized, uncommitted block
 
 	checkMu    sync.Mutex   // guards check and checkBlock
-	check      *chain.State // the mempool's pending state; nil before the first commit
+	check      *chain.State // the mempool's pending state; nil before InitChain
 	checkBlock chain.Block  // the block CheckTx assumes: next height, last time
 
 	snaps *snapshots
 
 	closeOnce sync.Once
 	closeErr  error
-}
-
-// pendingBlock is what FinalizeBlock leaves for Commit.
-type pendingBlock struct {
-	block chain.Block
 }
 
 var _ abci.Application = (*App)(nil)

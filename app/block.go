@@ -173,7 +173,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 	}
 	e.cache.Write()
-	a.pending = &pendingBlock{block: e.block}
+	a.finalTime = e.block.Time
 	return &abci.ResponseFinalizeBlock{Events: events, TxResults: e.results, AppHash: a.store.WorkingHash()}, nil
 }
 
@@ -207,12 +207,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	height := heightOf(version)
-	var lastTime int64
-	if a.pending != nil {
-		lastTime = a.pending.block.Time
-	}
-	a.pending = nil
-	a.resetCheckState(lastTime)
+	a.resetCheckState(a.finalTime)
 	if a.snaps != nil && a.cfg.SnapshotInterval > 0 && height%a.cfg.SnapshotInterval == 0 {
 		a.snaps.take(a.store, height)
 	}

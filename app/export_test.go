@@ -4,7 +4,6 @@ package app
 // many blocks at one height. Exported for tests only.
 func (a *App) DiscardBlock() {
 	a.store.Rollback()
-	a.pending = nil
 	a.proposed = nil
 }
 
