@@ -21,6 +21,10 @@ func (s *State) Account(id tao.AccountID) Account {
 	if b == nil {
 		return Account{}
 	}
+	return decodeAccount(id, b)
+}
+
+func decodeAccount(id tao.AccountID, b []byte) Account {
 	if len(b) != 16 {
 		panic(fmt.Sprintf("chain: corrupt account %s: %d bytes, want 16", id, len(b)))
 	}

@@ -39,7 +39,7 @@ func CheckInvariants(s *State) error {
 	defer it.Close()
 	for ; it.Valid(); it.Next() {
 		id := tao.AccountID(it.Key()[1:])
-		free := s.Account(id).Free
+		free := decodeAccount(id, it.Value()).Free
 		if free != 0 && free < ed {
 			return fmt.Errorf("chain: invariant: %s holds %d rao, below the existential deposit %d", id, free, ed)
 		}
