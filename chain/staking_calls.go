@@ -325,6 +325,8 @@ func (s *State) maxAmountMove(from, to tao.NetUID, limit tao.Rao) tao.Rao {
 			return 0
 		}
 		return tao.Rao(^uint64(0))
+	case pf.Stable && limit == 0:
+		return tao.Rao(^uint64(0))
 	case pf.Stable:
 		// The destination price limit is the inverse of the ratio.
 		one := fixed.U64F64FromUint(uint64(tao.RaoPerTAO))
@@ -340,6 +342,9 @@ func (s *State) maxAmountMove(from, to tao.NetUID, limit tao.Rao) tao.Rao {
 	if pf.Price().SafeDiv(pt.Price()).Less(limitF) {
 		return 0
 	}
+	if limit == 0 {
+		return tao.Rao(^uint64(0))
+	}
 	t1, t2 := fixed.U64F64FromUint(uint64(pf.TAO)), fixed.U64F64FromUint(uint64(pt.TAO))
 	sum := t1.SaturatingAdd(t2)
 	a1, a2 := fixed.U64F64FromUint(uint64(pf.AlphaIn)), fixed.U64F64FromUint(uint64(pt.AlphaIn))
@@ -349,8 +354,16 @@ func (s *State) maxAmountMove(from, to tao.NetUID, limit tao.Rao) tao.Rao {
 
 // maxAmount is get_max_amount_add (buy) or get_max_amount_remove (sell):
 // the largest input that executes within limit, found by simulating an
-// order of 1000 times the input reserve, allowed to fill partially.
+// order of 1000 times the input reserve, allowed to fill partially. A
+// limit of 0 is taken literally, as subtensor does: no buy is that cheap,
+// and a sell at any price takes the whole input cap.
 func maxAmount(p Pool, limit tao.Rao, buy bool) tao.Rao {
+	switch {
+	case limit == 0 && buy:
+		return 0
+	case limit == 0:
+		return tao.Rao(saturatingMulDiv(uint64(p.AlphaIn), swap.MaxInputMultiple, 1))
+	}
 	o := swap.Order{Limit: limit, AllowPartial: true}
 	sim := p.SimSell
 	if buy {

@@ -1,84 +1,106 @@
 package chain
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gotensor/gotensor/chain/swap"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/tx"
 )
 
-// The pool of subtensor's test_swap_basic (subtensor-vectors.json): 1 TAO
-// against 4 alpha, price 0.25, FeeRate 33.
-const (
-	vecTAO   tao.Rao = 1_000_000_000
-	vecAlpha tao.Rao = 4_000_000_000
-)
-
-// TestAddStake_SwapVectors stakes the test_swap_basic buy orders that meet
-// the minimum stake through add_stake and follows every rao: the signer
-// pays amount + tx fee, the pool's reserve gains the net input, the swap
-// fee is recycled, and the stake is exactly the vector's alpha.
-func TestAddStake_SwapVectors(t *testing.T) {
-	for _, v := range []struct{ amount, fee, in, out tao.Rao }{
-		{1_000_000_000, 503_547, 999_496_453, 1_999_496_326},
-		{10_000_000_000, 5_035_477, 9_994_964_523, 3_636_197_098},
-	} {
-		t.Run(v.amount.String(), func(t *testing.T) {
-			e := newStakeEnv(t)
-			e.subnet(1, vecTAO, vecAlpha)
-			cold, hot := acct(1), acct(11)
-			e.hotkey(cold, hot)
-			free, issuance := e.s.Account(cold).Free, e.s.TotalIssuance()
-
-			res := e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: v.amount})
-
-			require.Equal(t, free-v.amount-res.Fee, e.s.Account(cold).Free)
-			require.Equal(t, v.out, e.s.StakeOf(cold, hot, 1))
-			require.Equal(t, v.out, e.s.HotkeyAlpha(hot, 1))
-			p := e.s.Pool(1)
-			require.Equal(t, vecTAO+v.in, p.TAO)
-			require.Equal(t, vecAlpha-v.out, p.AlphaIn)
-			require.Equal(t, v.out, p.AlphaOut)
-			require.Equal(t, v.amount, p.Volume)
-			require.Equal(t, issuance-v.fee-res.Fee, e.s.TotalIssuance(), "the swap fee is recycled")
-
-			ev := event(t, res, EventStakeAdded)
-			require.Equal(t, map[string]string{
-				"coldkey": cold.String(), "hotkey": hot.String(), "netuid": "1",
-				"tao":   strconv.FormatUint(uint64(v.amount), 10),
-				"alpha": strconv.FormatUint(uint64(v.out), 10), "fee": strconv.FormatUint(uint64(v.fee), 10),
-				"price": strconv.FormatUint(uint64(PriceRao(p.Price())), 10),
-			}, ev)
-		})
+// swapVector is subtensor's test_swap_basic (subtensor-vectors.json,
+// copied to testdata): orders against a pool of 1 TAO and 4 alpha
+// (price 0.25, FeeRate 33), each from the initial reserves.
+type swapVector struct {
+	Inputs struct {
+		TAOReserve   tao.Rao `json:"tao_reserve"`
+		AlphaReserve tao.Rao `json:"alpha_reserve"`
+		Orders       [][2]any
+	}
+	Expected struct {
+		Fee     []tao.Rao
+		DeltaIn []tao.Rao `json:"delta_in"`
+		Out     []tao.Rao `json:"amount_out"`
 	}
 }
 
-// TestRemoveStake_SwapVector sells the test_swap_basic 123,456-alpha order
-// through remove_stake: the whole stake goes, so the minimum stake does
-// not apply, and the alpha fee is recycled out of AlphaOut.
-func TestRemoveStake_SwapVector(t *testing.T) {
-	e := newStakeEnv(t)
-	e.subnet(1, vecTAO, vecAlpha)
-	cold, hot := acct(2), acct(12)
-	e.hotkey(cold, hot)
-	e.giveAlpha(cold, hot, 1, 123_456)
-	free := e.s.Account(cold).Free
+func loadSwapVector(t *testing.T) swapVector {
+	t.Helper()
+	b, err := os.ReadFile("testdata/swap_vectors.json")
+	require.NoError(t, err)
+	var vs []swapVector
+	require.NoError(t, json.Unmarshal(b, &vs))
+	require.Len(t, vs, 1)
+	v := vs[0]
+	require.Len(t, v.Inputs.Orders, len(v.Expected.Out))
+	return v
+}
 
-	res := e.ok(cold, tx.RemoveStake{Hotkey: hot, NetUID: 1, AmountAlpha: 123_456})
-
-	require.Equal(t, free-res.Fee+30_847, e.s.Account(cold).Free)
-	require.Zero(t, e.s.StakeOf(cold, hot, 1))
-	p := e.s.Pool(1)
-	require.Equal(t, vecTAO-30_847, p.TAO)
-	require.Equal(t, vecAlpha+123_394, p.AlphaIn)
-	require.Zero(t, p.AlphaOut, "the 62-alpha fee is recycled")
-	ev := event(t, res, EventStakeRemoved)
-	require.Equal(t, "30847", ev["tao"])
-	require.Equal(t, "123456", ev["alpha"])
-	require.Equal(t, "62", ev["fee"])
+// TestStakeCalls_SwapVector runs every order of test_swap_basic through the
+// state machine and follows every rao: a buy as add_stake (the signer pays
+// amount + tx fee, the reserve gains the net input, the fee is recycled,
+// the stake is the vector's alpha); a sell as remove_stake of a stake of
+// exactly that alpha (the whole stake, so the minimum does not apply; the
+// alpha fee leaves AlphaOut). Buys below the minimum stake go through
+// buyAlpha, the accessor add_stake uses.
+func TestStakeCalls_SwapVector(t *testing.T) {
+	v := loadSwapVector(t)
+	cold, hot := acct(1), acct(11)
+	for i, o := range v.Inputs.Orders {
+		amount := tao.Rao(o[1].(float64))
+		fee, in, out := v.Expected.Fee[i], v.Expected.DeltaIn[i], v.Expected.Out[i]
+		t.Run(fmt.Sprintf("%s %d", o[0], amount), func(t *testing.T) {
+			require.Equal(t, amount, fee+in)
+			e := newStakeEnv(t)
+			e.subnet(1, v.Inputs.TAOReserve, v.Inputs.AlphaReserve)
+			e.hotkey(cold, hot)
+			free, issuance := e.s.Account(cold).Free, e.s.TotalIssuance()
+			p := e.s.Pool(1)
+			switch {
+			case o[0] == "sell_alpha_for_tao":
+				e.giveAlpha(cold, hot, 1, amount)
+				res := e.ok(cold, tx.RemoveStake{Hotkey: hot, NetUID: 1, AmountAlpha: amount})
+				require.Equal(t, free-res.Fee+out, e.s.Account(cold).Free)
+				require.Zero(t, e.s.StakeOf(cold, hot, 1))
+				p.AlphaIn += in
+				p.TAO -= out
+				p.Volume += out
+				require.Equal(t, strconv.FormatUint(uint64(fee), 10), event(t, res, EventStakeRemoved)["fee"])
+				issuance -= res.Fee
+			case amount >= 2_001_007:
+				res := e.ok(cold, tx.AddStake{Hotkey: hot, NetUID: 1, AmountTAO: amount})
+				require.Equal(t, free-amount-res.Fee, e.s.Account(cold).Free)
+				require.Equal(t, out, e.s.StakeOf(cold, hot, 1))
+				ev := event(t, res, EventStakeAdded)
+				require.Equal(t, strconv.FormatUint(uint64(amount), 10), ev["tao"])
+				require.Equal(t, strconv.FormatUint(uint64(out), 10), ev["alpha"])
+				require.Equal(t, strconv.FormatUint(uint64(fee), 10), ev["fee"])
+				require.Equal(t, strconv.FormatUint(uint64(PriceRao(e.s.Price(1))), 10), ev["price"])
+				p.TAO += in
+				p.AlphaIn -= out
+				p.AlphaOut += out
+				p.Volume += amount
+				issuance -= res.Fee + fee
+			default:
+				r, err := e.s.buyAlpha(1, amount, 0, false, false)
+				require.NoError(t, err)
+				require.Equal(t, swap.Result{In: in, Fee: fee, Out: out}, r)
+				p.TAO += in
+				p.AlphaIn -= out
+				p.AlphaOut += out
+				p.Volume += amount
+				issuance -= fee
+			}
+			require.Equal(t, p, e.s.Pool(1))
+			require.Equal(t, issuance, e.s.TotalIssuance(), "fees are recycled")
+		})
+	}
 }
 
 // giveAlpha stakes alpha to (cold, hot) on n as emission would: AlphaOut

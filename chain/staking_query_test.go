@@ -44,13 +44,16 @@ func TestQueryStakes(t *testing.T) {
 // TestQuoteSwap: a quote is exactly what the swap then does, and changes
 // nothing.
 func TestQuoteSwap(t *testing.T) {
+	v := loadSwapVector(t)
 	e := newStakeEnv(t)
-	e.subnet(1, vecTAO, vecAlpha)
+	e.subnet(1, v.Inputs.TAOReserve, v.Inputs.AlphaReserve)
 	before := e.s.Pool(1)
+	require.Equal(t, "buy_alpha_with_tao", v.Inputs.Orders[6][0])
+	require.Equal(t, float64(1_000_000_000), v.Inputs.Orders[6][1])
 	q, err := QuoteSwap(e.s, 1, true, 1_000_000_000, 0, false, false)
 	require.NoError(t, err)
-	require.Equal(t, tao.Rao(503_547), q.Fee) // test_swap_basic
-	require.Equal(t, tao.Rao(1_999_496_326), q.Out)
+	require.Equal(t, v.Expected.Fee[6], q.Fee)
+	require.Equal(t, v.Expected.Out[6], q.Out)
 	require.Equal(t, tao.Rao(250_000_000), q.PriceBefore)
 	require.Equal(t, before, e.s.Pool(1))
 	buy := q
