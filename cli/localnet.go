@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -121,6 +122,9 @@ with Ctrl-C (SIGINT) or SIGTERM.`,
 
 // localnetError adds the next step to a failure to open a localnet.
 func localnetError(err error, home string) error {
+	if errors.Is(err, node.ErrHomeInUse) {
+		return withHint(err, "stop the node running there first, or use another --home")
+	}
 	return withHint(err, "check %s, or start a new chain in another --home", home)
 }
 

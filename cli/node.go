@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -196,7 +197,10 @@ cleanly; a node killed outright restarts from its last committed block.`,
 			n, err := node.New(home, node.Options{
 				LogLevel: logLevel, APIAddr: apiAddr, RPCAddr: rpcAddr, P2PAddr: p2pAddr, MetricsAddr: metricsAddr,
 			})
-			if err != nil {
+			switch {
+			case errors.Is(err, node.ErrHomeInUse):
+				return withHint(err, "stop the node running there first")
+			case err != nil:
 				return withHint(err, "initialise a home with `gotensor node init --home %s`, or run `gotensor localnet`", home)
 			}
 			return a.runNode(cmd.Context(), n, func(context.Context) error {

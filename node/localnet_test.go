@@ -111,3 +111,11 @@ func TestLocalnet_RestartBeforeFirstBlock(t *testing.T) {
 	require.False(t, created)
 	require.NoError(t, n.Stop())
 }
+
+func TestLocalnet_HomeInUse(t *testing.T) {
+	home := t.TempDir()
+	n, _ := openLocalnet(t, home)
+	defer n.Stop()
+	_, _, err := node.OpenLocalnet(node.LocalnetOptions{Home: home, Genesis: devGenesis, APIAddr: "off", RPCAddr: "off", P2PAddr: node.FreeAddr(t)})
+	require.ErrorIs(t, err, node.ErrHomeInUse)
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	dbm "github.com/cometbft/cometbft-db"
@@ -65,6 +66,10 @@ type Node struct {
 	final *abci.ResponseInfo // the app's last commit, recorded at Stop
 }
 
+// ErrHomeInUse is returned (wrapped) by New when another process runs a
+// node in the same home.
+var ErrHomeInUse = errors.New("node: another node process is using this home")
+
 // New opens the node in home: it reads both config files, opens the
 // application and builds (but does not start) CometBFT, which replays any
 // blocks the application missed.
@@ -109,6 +114,9 @@ func New(home string, o Options) (*Node, error) {
 		return nil, fmt.Errorf("node: %w", err)
 	}
 	app, err := o.OpenApp(AppParams{Dir: appDir, CheckInvariants: cfg.CheckInvariants, Logger: logger})
+	if errors.Is(err, syscall.EAGAIN) { // the store's file lock
+		return nil, fmt.Errorf("%w: %s", ErrHomeInUse, home)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("node: opening the application: %w", err)
 	}
