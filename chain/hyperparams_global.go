@@ -91,6 +91,8 @@ func (p *NetworkParams) problem() string {
 		return "default_tempo must be at least 1"
 	case p.SubnetLimit == 0:
 		return "subnet_limit must be at least 1"
+	case p.MinLockCost < tao.RaoPerTAO:
+		return "network_min_lock_cost must be at least 1 TAO (1000000000 rao), so a new pool can swap"
 	}
 	return ""
 }
@@ -206,7 +208,8 @@ var globalParamTable = []globalParam{
 	chainParam("existential_deposit", func(p *Params) *tao.Rao { return &p.ExistentialDeposit }, 1),
 	networkParam("default_tempo", func(p *NetworkParams) any { return &p.DefaultTempo }, 1, math.MaxUint16, "blocks"),
 	networkParam("network_rate_limit", func(p *NetworkParams) any { return &p.NetworkRateLimit }, 0, maxI64, "blocks"),
-	networkParam("network_min_lock_cost", func(p *NetworkParams) any { return &p.MinLockCost }, 0, int64(totalSupply), "rao"),
+	// A new pool must hold enough TAO to swap (at least 1 TAO).
+	networkParam("network_min_lock_cost", func(p *NetworkParams) any { return &p.MinLockCost }, int64(tao.RaoPerTAO), int64(totalSupply), "rao"),
 	networkParam("network_lock_reduction_interval", func(p *NetworkParams) any { return &p.LockReductionInterval }, 0, maxI64, "blocks"),
 	networkParam("network_immunity_period", func(p *NetworkParams) any { return &p.ImmunityPeriod }, 0, maxI64, "blocks"),
 	networkParam("subnet_limit", func(p *NetworkParams) any { return &p.SubnetLimit }, 1, math.MaxUint16, "count"),

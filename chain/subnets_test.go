@@ -379,6 +379,8 @@ func TestSudoSetGlobal(t *testing.T) {
 	requireFails(t, h, sudo, tx.SudoSetGlobal{Name: "tx_feee", Value: 1}, tx.ErrUnknownGlobal, `"tx_feee"`)
 	requireFails(t, h, sudo, tx.SudoSetGlobal{Name: "subnet_limit", Value: 0}, tx.ErrHyperparameterBounds, "subnet_limit must be ≥ 1")
 	requireFails(t, h, sudo, tx.SudoSetGlobal{Name: "existential_deposit", Value: 0}, tx.ErrHyperparameterBounds, "≥ 1")
+	requireFails(t, h, sudo, tx.SudoSetGlobal{Name: "network_min_lock_cost", Value: 999_999_999}, tx.ErrHyperparameterBounds,
+		"network_min_lock_cost must be ≥ 1000000000")
 
 	testutil.RequireOK(t, h.Block(h.Tx(sudo, tx.SudoSetGlobal{Name: "tx_fee", Value: 7})))
 	testutil.RequireOK(t, h.Block(h.Tx(sudo, tx.SudoSetGlobal{Name: "network_min_lock_cost", Value: int64(5 * tao.RaoPerTAO)})))
