@@ -22,15 +22,16 @@ type weightsEnv struct {
 
 const wnet tao.NetUID = 1
 
-func newWeightsEnv(t *testing.T, neurons int, commitReveal bool) *weightsEnv {
+func newWeightsEnv(t testing.TB, neurons int, commitReveal bool) *weightsEnv {
 	t.Helper()
 	e := &weightsEnv{stakeEnv: newStakeEnv(t)}
 	e.subnet(wnet, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO)
 	hp := DefaultHyperparams(1000)
 	hp.CommitRevealEnabled = commitReveal
+	hp.MaxAllowedUids = max(hp.MaxAllowedUids, uint16(neurons))
 	e.s.setHyperparams(wnet, hp)
 	for i := range neurons {
-		hk := acct(byte(100 + i))
+		hk := tao.AccountID{100, byte(i >> 8), byte(i), 1}
 		cold := acct(1)
 		if i == 0 {
 			cold = acct(9)
