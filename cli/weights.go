@@ -316,8 +316,8 @@ func (a *app) commit(ctx context.Context, s *weightsSession, sender *client.Send
 	res, err := sender.Send(ctx, cm.CommitCall(), true)
 	stop()
 	if err != nil {
-		if res == nil || !res.Committed {
-			_ = s.store.Remove(*cm) // never on chain: nothing to reveal
+		if !errors.Is(err, client.ErrTimeout) { // refused or failed: nothing on chain to reveal
+			_ = s.store.Remove(*cm)
 		}
 		return weightsError(s, callError(s.c, cm.CommitCall(), res, err))
 	}
