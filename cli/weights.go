@@ -54,7 +54,7 @@ type weightsFlags struct {
 func (f *weightsFlags) register(cmd *cobra.Command, row, salt bool) {
 	f.w.register(cmd)
 	f.net.register(cmd)
-	netuidFlag(cmd, &f.netuid, "netuid", "subnet to set weights on", "netuids")
+	netuidFlag(cmd, &f.netuid, "netuid", "subnet to set weights on")
 	fl := cmd.Flags()
 	if row {
 		fl.IntSliceVarP(&f.uids, "uids", "u", nil, "uids to weigh, comma-separated: 1,2,5")
