@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -85,8 +86,8 @@ func (s *slippageFlags) limit(p tao.Rao, up bool) (tao.Rao, error) {
 	if s.unsafe {
 		return 0, nil
 	}
-	tol, ok := new(big.Rat).SetString(s.tolerance)
-	if !ok || tol.Sign() < 0 || tol.Cmp(big.NewRat(1, 1)) >= 0 {
+	tol, ok := parseFraction(s.tolerance)
+	if !ok || tol.Cmp(big.NewRat(1, 1)) >= 0 {
 		return 0, usageErrorf("--tolerance %q: want a fraction in [0, 1), e.g. 0.005 for 0.5 %%", s.tolerance)
 	}
 	if !up {
@@ -99,6 +100,15 @@ func (s *slippageFlags) limit(p tao.Rao, up bool) (tao.Rao, error) {
 		return tao.Rao(^uint64(0)), nil
 	}
 	return max(tao.Rao(v.Uint64()), 1), nil
+}
+
+// parseFraction reads a plain non-negative decimal such as 0.005 (digits
+// and at most one point, no exponent, at most 24 characters), exactly.
+func parseFraction(v string) (*big.Rat, bool) {
+	if v == "" || len(v) > 24 || strings.Count(v, ".") > 1 || strings.Trim(v, "0123456789.") != "" || v == "." {
+		return nil, false
+	}
+	return new(big.Rat).SetString(v)
 }
 
 // amountFlags are --amount and --all.

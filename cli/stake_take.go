@@ -37,8 +37,8 @@ default after the last change).`,
 			if take == "" {
 				return usageErrorf("the take is required: pass --take, e.g. --take 0.09 for 9 %%")
 			}
-			f, ok := new(big.Rat).SetString(take)
-			if !ok || f.Sign() < 0 || f.Cmp(big.NewRat(1, 1)) > 0 {
+			f, ok := parseFraction(take)
+			if !ok || f.Cmp(big.NewRat(1, 1)) > 0 {
 				return usageErrorf("--take %q: want a fraction in [0, 1], e.g. 0.09 for 9 %%", take)
 			}
 			f.Mul(f, big.NewRat(65535, 1))
