@@ -106,6 +106,11 @@ func (s *State) initPool(n tao.NetUID, taoReserve, alphaIn tao.Rao) {
 	s.emit(EventPoolCreated, netuidAttr(n), amountAttr("tao", taoReserve), amountAttr("alpha_in", alphaIn))
 }
 
+// removePool deletes subnet n's pool record, for a dissolved subnet. Its
+// stakes must be gone (removeSubnetStakes) and its TAO reserve paid out or
+// recycled.
+func (s *State) removePool(n tao.NetUID) { s.kv.Delete(poolKey(n)) }
+
 // setPoolFeeRate sets subnet n's swap fee rate (the swap pallet's
 // set_fee_rate, root only: callers check the origin). The root pool is
 // always fee-free.

@@ -268,6 +268,19 @@ func (s *State) StakersOn(n tao.NetUID) []Stake {
 	return out
 }
 
+// removeSubnetStakes deletes every stake on subnet n (records, index
+// entries and the hotkeys' share pools) and returns them with their alpha,
+// for a dissolved subnet: the caller pays them out and removes the pool.
+func (s *State) removeSubnetStakes(n tao.NetUID) []Stake {
+	stakes := s.StakersOn(n)
+	for _, st := range stakes {
+		s.kv.Delete(stakeKey(st.Coldkey, st.Hotkey, n))
+		s.kv.Delete(stakeIndexKey(n, st.Hotkey, st.Coldkey))
+		s.kv.Delete(hotkeyPoolKey(st.Hotkey, n))
+	}
+	return stakes
+}
+
 func netuidAttr(n tao.NetUID) Attr { return Attr{"netuid", strconv.FormatUint(uint64(n), 10)} }
 
 // alphaString formats alpha like TAO amounts, without the τ sign.

@@ -72,3 +72,21 @@ func TestPool_FeeRate(t *testing.T) {
 	require.ErrorIs(t, s.setPoolFeeRate(tao.RootNetUID, 1), tx.ErrRootSubnet)
 	require.ErrorIs(t, s.setPoolFeeRate(2, 1), tx.ErrSubnetNotFound)
 }
+
+// TestRemoveSubnetStakes: dissolving a subnet's stakes returns them with
+// their alpha and leaves other subnets' stakes alone.
+func TestRemoveSubnetStakes(t *testing.T) {
+	s := newTestState(t)
+	hk, c1, c2 := acct(1), acct(2), acct(3)
+	require.NoError(t, s.addStakeAlpha(c1, hk, 1, 300))
+	require.NoError(t, s.addStakeAlpha(c2, hk, 1, 100))
+	require.NoError(t, s.addStakeAlpha(c1, hk, 2, 50))
+	s.initPool(1, tao.RaoPerTAO, tao.RaoPerTAO)
+	got := s.removeSubnetStakes(1)
+	require.ElementsMatch(t, []Stake{{Coldkey: c1, Hotkey: hk, NetUID: 1, Alpha: 300}, {Coldkey: c2, Hotkey: hk, NetUID: 1, Alpha: 100}}, got)
+	require.Empty(t, s.StakersOn(1))
+	require.Zero(t, s.HotkeyAlpha(hk, 1))
+	require.Equal(t, []Stake{{Coldkey: c1, Hotkey: hk, NetUID: 2, Alpha: 50}}, s.StakesOf(c1))
+	s.removePool(1)
+	require.False(t, s.hasPool(1))
+}
