@@ -207,31 +207,68 @@ func Call[T any, P synapse.Ptr[T]](ctx context.Context, d *Dendrite, axon synaps
 
 // Forward queries every axon concurrently with its own copy of syn and
 // returns their results in the order of axons. The timeout (0 means 12s)
-// bounds the whole fan-out: every result is in when it passes, whatever the
-// axons do. At most Options.MaxConcurrency requests are in flight; the
-// others wait their turn within the same deadline.
+// bounds the whole fan-out: Forward returns when every result is in or the
+// timeout passes, whichever is first, and then reports the queries still
+// open as timed out (408) without waiting for their connections to be torn
+// down. At most Options.MaxConcurrency requests are in flight; the others
+// wait their turn within the same deadline.
 func Forward[T any, P synapse.Ptr[T]](ctx context.Context, d *Dendrite, axons []synapse.AxonInfo, syn P, timeout time.Duration) []Result[P] {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	begin := d.opts.Now()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	results := make([]Result[P], len(axons))
+	unanswered := func(ax synapse.AxonInfo) Result[P] {
+		q := prepare[T, P](d, ax, syn, timeout)
+		q.start = begin
+		return q.failure(ctx, ctx.Err())
+	}
+	var (
+		mu      sync.Mutex
+		results = make([]Result[P], len(axons))
+		done    = make([]bool, len(axons))
+		open    = len(axons)
+		closed  bool // results are final; late calls are dropped
+		all     = make(chan struct{})
+	)
+	if open == 0 {
+		return results
+	}
+	record := func(i int, r Result[P]) {
+		mu.Lock()
+		defer mu.Unlock()
+		if closed {
+			return
+		}
+		results[i], done[i] = r, true
+		if open--; open == 0 {
+			close(all)
+		}
+	}
 	sem := make(chan struct{}, d.opts.MaxConcurrency)
-	var wg sync.WaitGroup
 	for i, ax := range axons {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			select {
 			case sem <- struct{}{}:
 				defer func() { <-sem }()
-				results[i] = call[T, P](ctx, d, ax, syn, timeout, nil)
+				record(i, call[T, P](ctx, d, ax, syn, timeout, nil))
 			case <-ctx.Done():
-				results[i] = prepare[T, P](d, ax, syn, timeout).failure(ctx, ctx.Err())
+				record(i, unanswered(ax))
 			}
 		}()
 	}
-	wg.Wait()
+	select {
+	case <-all:
+	case <-ctx.Done():
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	closed = true
+	for i, ok := range done {
+		if !ok {
+			results[i] = unanswered(axons[i])
+		}
+	}
 	return results
 }

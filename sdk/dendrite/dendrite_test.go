@@ -340,6 +340,7 @@ func TestForward_ConcurrencyBound(t *testing.T) {
 	for _, r := range results {
 		require.Equal(t, 408, r.StatusCode)
 		require.ErrorIs(t, r.Err, dendrite.ErrTimeout)
+		require.GreaterOrEqual(t, r.Latency, 100*time.Millisecond, "latency counts from the start of Forward")
 	}
 }
 
