@@ -84,6 +84,14 @@ func (s *Server) handleMetagraph(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// A committed block never changes, so the block names the document: a
+	// client that has it is answered 304 without the query.
+	etag := apitypes.MetagraphETag(uint16(n), height, lite)
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	m, _ := chain.QueryMetagraph(st, n, tao.BlockHeight(height), lite)
 	writeJSON(w, http.StatusOK, metagraphDoc(m, height, lite))
 }

@@ -200,6 +200,7 @@ type request struct {
 	body                      []byte
 	idempotent                bool          // safe to send twice
 	timeout                   time.Duration // 0: Options.Timeout
+	ifNoneMatch               string        // entity tag the caller holds
 }
 
 // do runs one API call with a deadline, retrying connection failures with
@@ -257,6 +258,9 @@ func (c *Client) once(ctx context.Context, r request, out any) error {
 	if r.contentType != "" {
 		req.Header.Set("Content-Type", r.contentType)
 	}
+	if r.ifNoneMatch != "" {
+		req.Header.Set("If-None-Match", r.ifNoneMatch)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		var op *net.OpError
@@ -267,6 +271,9 @@ func (c *Client) once(ctx context.Context, r request, out any) error {
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		return &connError{err: fmt.Errorf("client: reading %s: %w", path, err)}
+	}
+	if resp.StatusCode == http.StatusNotModified && r.ifNoneMatch != "" {
+		return ErrNotModified
 	}
 	if resp.StatusCode >= 300 {
 		return decodeError(resp.StatusCode, b)

@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -33,6 +34,10 @@ var (
 	ErrUnavailable = &APIError{Code: apitypes.CodeUnavailable, Message: "node unavailable"}
 	ErrDuplicateTx = &APIError{Code: apitypes.CodeDuplicateTx, Message: "transaction already submitted"}
 )
+
+// ErrNotModified answers a conditional request (MetagraphSince) whose
+// document has not changed.
+var ErrNotModified = errors.New("client: not modified")
 
 // decodeError turns an error answer into *APIError or a transaction error.
 func decodeError(status int, body []byte) error {

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/gotensor/gotensor/api/apitypes"
 	"github.com/gotensor/gotensor/tao"
@@ -26,6 +27,22 @@ func (c *Client) Subnet(ctx context.Context, n tao.NetUID) (*apitypes.Subnet, er
 func (c *Client) Metagraph(ctx context.Context, n tao.NetUID, lite bool) (*apitypes.Metagraph, error) {
 	var m apitypes.Metagraph
 	return &m, c.get(ctx, fmt.Sprintf("/v1/subnets/%d/metagraph?lite=%t", n, lite), &m)
+}
+
+// MetagraphSince is Metagraph as a conditional request: when the node's
+// last committed block is still block (the block of a metagraph the caller
+// holds, with the same lite), the node answers without a body and
+// MetagraphSince returns ErrNotModified. block 0 always fetches.
+func (c *Client) MetagraphSince(ctx context.Context, n tao.NetUID, lite bool, block int64) (*apitypes.Metagraph, error) {
+	req := request{method: http.MethodGet, path: fmt.Sprintf("/v1/subnets/%d/metagraph?lite=%t", n, lite), idempotent: true}
+	if block > 0 {
+		req.ifNoneMatch = apitypes.MetagraphETag(uint16(n), block, lite)
+	}
+	var m apitypes.Metagraph
+	if err := c.do(ctx, req, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // Hyperparameters returns a subnet's hyperparameters with their bounds.

@@ -1,6 +1,10 @@
 package apitypes
 
-import "github.com/gotensor/gotensor/tao"
+import (
+	"strconv"
+
+	"github.com/gotensor/gotensor/tao"
+)
 
 // Subnet wire types. Amounts are integers in rao (alpha too: 1 alpha = 1e9
 // of its rao); prices are rao of TAO per alpha, floored; proportions are
@@ -110,6 +114,17 @@ type Metagraph struct {
 	Subnet
 	Lite    bool     `json:"lite"` // weights and bonds left out
 	Neurons []Neuron `json:"neurons"`
+}
+
+// MetagraphETag is the entity tag of subnet netuid's metagraph at block:
+// the API sends it as ETag and answers a request whose If-None-Match
+// holds it with 304 Not Modified, since a committed block never changes.
+func MetagraphETag(netuid uint16, block int64, lite bool) string {
+	kind := "full"
+	if lite {
+		kind = "lite"
+	}
+	return `"` + strconv.Itoa(int(netuid)) + "-" + strconv.FormatInt(block, 10) + "-" + kind + `"`
 }
 
 // Neuron is one uid of a metagraph (sdk-spec §4.2).
