@@ -35,29 +35,31 @@ type Reason uint8
 // Balance change reasons. Later areas add theirs (stake, registration…);
 // numbers are never reused.
 const (
-	ReasonGenesis      Reason = iota + 1 // balances written by genesis
-	ReasonTransfer                       // transfer calls
-	ReasonFee                            // transaction fees (recycled)
-	ReasonReap                           // dust below the existential deposit (recycled)
-	ReasonEmission                       // block emission (minted)
-	ReasonStake                          // TAO staked into a subnet pool
-	ReasonUnstake                        // TAO paid out of a subnet pool
-	ReasonSwapFee                        // swap fees (recycled)
-	ReasonRegistration                   // neuron registration burn (swapped into the pool, alpha recycled)
-	ReasonSubnetLock                     // subnet lock cost, into the new pool
+	ReasonGenesis         Reason = iota + 1 // balances written by genesis
+	ReasonTransfer                          // transfer calls
+	ReasonFee                               // transaction fees (recycled)
+	ReasonReap                              // dust below the existential deposit (recycled)
+	ReasonEmission                          // block emission (minted)
+	ReasonStake                             // TAO staked into a subnet pool
+	ReasonUnstake                           // TAO paid out of a subnet pool
+	ReasonSwapFee                           // swap fees (recycled)
+	ReasonRegistration                      // neuron registration burn (swapped into the pool, alpha recycled)
+	ReasonSubnetLock                        // subnet lock cost, into the new pool
+	ReasonSubnetDissolved                   // a pruned subnet's pool: stakes paid out, the rest recycled
 )
 
 var reasonNames = [...]string{
-	ReasonGenesis:      "genesis",
-	ReasonTransfer:     "transfer",
-	ReasonFee:          "fee",
-	ReasonReap:         "reap",
-	ReasonEmission:     "emission",
-	ReasonStake:        "stake",
-	ReasonUnstake:      "unstake",
-	ReasonSwapFee:      "swap_fee",
-	ReasonRegistration: "registration",
-	ReasonSubnetLock:   "subnet_lock",
+	ReasonGenesis:         "genesis",
+	ReasonTransfer:        "transfer",
+	ReasonFee:             "fee",
+	ReasonReap:            "reap",
+	ReasonEmission:        "emission",
+	ReasonStake:           "stake",
+	ReasonUnstake:         "unstake",
+	ReasonSwapFee:         "swap_fee",
+	ReasonRegistration:    "registration",
+	ReasonSubnetLock:      "subnet_lock",
+	ReasonSubnetDissolved: "subnet_dissolved",
 }
 
 func (r Reason) String() string {

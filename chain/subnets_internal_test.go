@@ -287,3 +287,36 @@ func FuzzNetworkParamsJSON(f *testing.F) {
 		require.Equal(t, p, s.NetworkParams(), "what decodes is stored exactly")
 	})
 }
+
+// TestSubnetToPrune: the lowest moving price among the subnets past their
+// immunity, ties to the earliest registered.
+func TestSubnetToPrune(t *testing.T) {
+	s := newTestState(t)
+	p := s.NetworkParams()
+	p.NetworkRateLimit, p.ImmunityPeriod = 0, 100
+	s.setNetworkParams(p)
+	owner := acct(0xC0)
+	s.setAccount(owner, Account{Free: 1_000_000 * tao.RaoPerTAO})
+	s.setGlobalU64(globalTotalIssuance, uint64(s.TotalIssuance()+1_000_000*tao.RaoPerTAO))
+	for i, at := range []tao.BlockHeight{10, 20, 30} { // netuids 1, 2, 3
+		require.NoError(t, registerNetwork(s, Block{Height: at}, owner, tx.RegisterNetwork{Hotkey: acct(byte(0xA0 + i))}))
+	}
+	setMoving := func(n tao.NetUID, bits uint64) {
+		pool := s.Pool(n)
+		pool.MovingPrice = fixed.I96F32FromBits(0, bits)
+		s.setPool(n, pool)
+	}
+	setMoving(1, 500)
+	setMoving(2, 300)
+	setMoving(3, 100)
+
+	_, ok := s.subnetToPrune(100)
+	require.False(t, ok, "all within 100 blocks of registration")
+	n, _ := s.subnetToPrune(125)
+	require.Equal(t, tao.NetUID(2), n, "3 is cheaper but still immune")
+	n, _ = s.subnetToPrune(130)
+	require.Equal(t, tao.NetUID(3), n, "the lowest moving price")
+	setMoving(3, 300)
+	n, _ = s.subnetToPrune(130)
+	require.Equal(t, tao.NetUID(2), n, "a tie goes to the earliest registered")
+}

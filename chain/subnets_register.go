@@ -76,8 +76,12 @@ func registerNetwork(s *State, b Block, coldkey tao.AccountID, c tx.RegisterNetw
 	}
 	n, ok := s.freeNetUID(p.SubnetLimit)
 	if !ok {
-		return fmt.Errorf("%w: %d subnets exist, the limit is %d; gotensor does not dissolve subnets yet, so sudo must raise subnet_limit",
-			tx.ErrSubnetLimit, len(s.NetUIDs()), p.SubnetLimit)
+		// At the limit the weakest subnet past its immunity makes room.
+		if n, ok = s.subnetToPrune(b.Height); !ok {
+			return fmt.Errorf("%w: %d subnets exist, the limit is %d, and all are within their immunity period (%d blocks); retry later or ask sudo to raise subnet_limit",
+				tx.ErrSubnetLimit, len(s.NetUIDs()), p.SubnetLimit, p.ImmunityPeriod)
+		}
+		s.dissolveSubnet(n)
 	}
 	if err := s.claimHotkey(coldkey, c.Hotkey); err != nil {
 		return err

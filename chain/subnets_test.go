@@ -1,6 +1,7 @@
 package chain_test
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"testing"
@@ -134,7 +135,7 @@ func TestRegisterNetwork_Failures(t *testing.T) {
 	testutil.RequireOK(t, h.Block(h.Tx(sudo, tx.SudoSetGlobal{Name: "network_rate_limit", Value: 0})))
 	testutil.RequireOK(t, h.Block(h.Tx(sudo, tx.SudoSetGlobal{Name: "subnet_limit", Value: 1})))
 	requireFails(t, h, bob(t), tx.RegisterNetwork{Hotkey: testutil.Pair(t, "//Bob//hot").Public()},
-		tx.ErrSubnetLimit, "1 subnets exist, the limit is 1")
+		tx.ErrSubnetLimit, "1 subnets exist, the limit is 1, and all are within their immunity period")
 	require.Equal(t, []tao.NetUID{n}, h.State().NetUIDs())
 }
 
@@ -392,4 +393,53 @@ func TestSudoSetGlobal(t *testing.T) {
 			require.Equal(t, int64(7), v.Value)
 		}
 	}
+}
+
+// TestRegisterNetwork_PrunesWeakestSubnet: at the subnet limit the weakest
+// subnet past its immunity is dissolved: its stakers are paid out of its
+// pool, the rest of the pool is recycled (the harness checks the supply
+// after every block), every area's records go, and the new subnet takes
+// the netuid.
+func TestRegisterNetwork_PrunesWeakestSubnet(t *testing.T) {
+	h := testutil.NewHarness(t, testutil.Genesis(0))
+	sudo, staker := alice(t), bob(t)
+	old := testutil.NewSubnet(h, alice(t), 1)
+	testutil.NewSubnet(h, testutil.Pair(t, "//Charlie"), 0) // netuid 2, registered later
+	testutil.RequireOK(t, h.Block(
+		h.Tx(staker, tx.AddStake{Hotkey: old.OwnerHotkey.Public(), NetUID: old.NetUID, AmountTAO: 10 * tao.RaoPerTAO}),
+		h.Tx(old.Hotkeys[0], tx.ServeAxon{NetUID: old.NetUID, IP: [16]byte{10: 0xff, 11: 0xff, 12: 10, 15: 1}, Port: 1, IPType: 4, Protocol: 4}),
+		h.Tx(sudo, tx.SudoSetGlobal{Name: "subnet_limit", Value: 2}),
+		h.Tx(sudo, tx.SudoSetGlobal{Name: "network_immunity_period", Value: 0}),
+	))
+	before := h.State()
+	require.NotZero(t, before.StakeOf(staker.Public(), old.OwnerHotkey.Public(), old.NetUID))
+	bobFree, aliceFree := before.Account(staker.Public()).Free, before.Account(sudo.Public()).Free
+
+	dave, daveHot := testutil.Pair(t, "//Dave"), testutil.Pair(t, "//Dave//hot")
+	res := h.Block(h.Tx(dave, tx.RegisterNetwork{Hotkey: daveHot.Public()}))
+	testutil.RequireOK(t, res)
+	evs := res.TxResults[0].Events
+	v, _ := testutil.EventAttr(evs, chain.EventSubnetDissolved, "netuid")
+	require.Equal(t, "1", v, "equal moving prices: the earliest registered goes")
+	v, _ = testutil.EventAttr(evs, chain.EventSubnetRegistered, "netuid")
+	require.Equal(t, "1", v, "the new subnet takes the freed netuid")
+
+	st := h.State()
+	refundedText, _ := testutil.EventAttr(evs, chain.EventSubnetDissolved, "refunded")
+	bobGot, aliceGot := st.Account(staker.Public()).Free-bobFree, st.Account(sudo.Public()).Free-aliceFree
+	require.Positive(t, bobGot, "the staker is paid out")
+	require.Equal(t, refundedText, fmt.Sprint(uint64(bobGot+aliceGot)), "the owner's owner-cut stake too, and nobody else")
+	require.Zero(t, st.StakeOf(staker.Public(), old.OwnerHotkey.Public(), 1))
+
+	info, _ := st.Subnet(1)
+	require.Equal(t, dave.Public(), info.Owner)
+	require.Equal(t, uint16(1), st.SubnetN(1))
+	hk, _ := st.HotkeyAt(1, 0)
+	require.Equal(t, daveHot.Public(), hk)
+	_, ok := st.UIDOf(1, old.Hotkeys[0].Public())
+	require.False(t, ok)
+	require.Empty(t, st.Axons(1))
+	require.Empty(t, st.SubnetsOf(old.Hotkeys[0].Public()))
+	require.Equal(t, tx.SubnetIdentity{}, st.Identity(1))
+	require.Equal(t, []tao.NetUID{1, 2}, st.NetUIDs())
 }
