@@ -113,7 +113,7 @@ func mulShiftMag(a, b *[words280]uint64, up bool) [words280]uint64 {
 		r[i] = p[i+shiftWords]>>shiftBits | p[i+shiftWords+1]<<(64-shiftBits)
 	}
 	if up && p[0]|p[1]|p[2]|p[3]|p[shiftWords]<<(64-shiftBits) != 0 {
-		r = addMag(r, [words280]uint64{1})
+		addMagTo(&r, &[words280]uint64{1})
 	}
 	return r
 }
@@ -174,7 +174,7 @@ func (a *s280) roundGuard() s280 {
 // bucket, opposite signs would need both results below 2^23), and for
 // |next| < 2^24 it stops anyway; so the rounding is not computed.
 func ln1p280(X uint64, xneg bool, sh uint, maxIters int) s280 {
-	var term, pos, neg [words280]uint64
+	var term, next, pos, neg [words280]uint64
 	k := internal280 - sh
 	term[k/64] = X << (k % 64)
 	if k%64 != 0 && k/64+1 < words280 {
@@ -185,19 +185,19 @@ func ln1p280(X uint64, xneg bool, sh uint, maxIters int) s280 {
 	} else {
 		pos = term
 	}
+	top := words280 - 1 // the terms only shrink: |x| < 1
 	for i := 2; i <= maxIters; i++ {
-		up := xneg && i%2 == 1 // term i, and so next, is negative: floor rounds the magnitude up
-		if !mulWordShiftMag(&term, X, sh, up) {
-			break
+		for top > 0 && term[top] == 0 {
+			top--
 		}
-		next, ok := divSmallMag(&term, uint64(i), up)
-		if !ok {
+		up := xneg && i%2 == 1 // term i, and so next, is negative: floor rounds the magnitude up
+		if !mulWordShiftMag(&term, top, X, sh, up) || !divSmallMag(&next, &term, top, uint64(i), up) {
 			break
 		}
 		if xneg || i%2 == 0 {
-			neg = addMag(neg, next)
+			addMagTo(&neg, &next)
 		} else {
-			pos = addMag(pos, next)
+			addMagTo(&pos, &next)
 		}
 		if next[1]|next[2]|next[3]|next[4] == 0 && next[0] < 1<<guardBits {
 			break
@@ -207,11 +207,11 @@ func ln1p280(X uint64, xneg bool, sh uint, maxIters int) s280 {
 }
 
 // mulWordShiftMag sets t = t·X / 2^sh (sh ≤ 64), rounded down, or up when
-// up is set, and reports whether the result is non-zero.
-func mulWordShiftMag(t *[words280]uint64, X uint64, sh uint, up bool) bool {
+// up is set, and reports whether the result is non-zero. Words of t above
+// top are zero.
+func mulWordShiftMag(t *[words280]uint64, top int, X uint64, sh uint, up bool) bool {
 	var p [words280 + 1]uint64
 	var carry uint64
-	_, top := span(t)
 	for i := 0; i <= top; i++ {
 		hi, lo := bits.Mul64(t[i], X)
 		var c uint64
@@ -230,27 +230,33 @@ func mulWordShiftMag(t *[words280]uint64, X uint64, sh uint, up bool) bool {
 		inexact = p[0]<<(64-sh) != 0 // a shift by 64 gives 0: exact when sh is 0
 	}
 	if up && inexact {
-		*t = addMag(*t, [words280]uint64{1})
+		addMagTo(t, &[words280]uint64{1})
 	}
 	return t[0]|t[1]|t[2]|t[3]|t[4] != 0
 }
 
-// divSmallMag returns t/d rounded down, or up when up is set, and whether
-// it is non-zero.
-func divSmallMag(t *[words280]uint64, d uint64, up bool) ([words280]uint64, bool) {
-	var q [words280]uint64
+// divSmallMag sets q = t/d rounded down, or up when up is set, and reports
+// whether it is non-zero. Words of t above top are zero.
+func divSmallMag(q, t *[words280]uint64, top int, d uint64, up bool) bool {
+	*q = [words280]uint64{}
 	var rem uint64
-	top := words280 - 1
-	for top > 0 && t[top] == 0 {
-		top--
-	}
 	for i := top; i >= 0; i-- {
 		q[i], rem = bits.Div64(rem, t[i], d)
 	}
 	if up && rem != 0 {
-		q = addMag(q, [words280]uint64{1})
+		addMagTo(q, &[words280]uint64{1})
 	}
-	return q, q[0]|q[1]|q[2]|q[3]|q[4] != 0
+	return q[0]|q[1]|q[2]|q[3]|q[4] != 0
+}
+
+// addMagTo adds b to a in place.
+func addMagTo(a, b *[words280]uint64) {
+	var c uint64
+	a[0], c = bits.Add64(a[0], b[0], 0)
+	a[1], c = bits.Add64(a[1], b[1], c)
+	a[2], c = bits.Add64(a[2], b[2], c)
+	a[3], c = bits.Add64(a[3], b[3], c)
+	a[4], _ = bits.Add64(a[4], b[4], c)
 }
 
 // ln280 is series.ln for a u64 v ≥ 1: v = m·2^shift with m in [0.5, 1.5),
@@ -278,15 +284,15 @@ func exp280(x s280, maxIters int) s280 {
 	var neg [words280]uint64
 	for i := 1; i <= maxIters; i++ {
 		up := x.neg && i%2 == 1
-		term = mulShiftMag(&term, &x.m, up)
-		var ok bool
-		if term, ok = divSmallMag(&term, uint64(i), up); !ok {
+		prod := mulShiftMag(&term, &x.m, up)
+		_, top := span(&prod)
+		if !divSmallMag(&term, &prod, top, uint64(i), up) {
 			break
 		}
 		if up {
-			neg = addMag(neg, term)
+			addMagTo(&neg, &term)
 		} else {
-			pos = addMag(pos, term)
+			addMagTo(&pos, &term)
 		}
 		if term[1]|term[2]|term[3]|term[4] == 0 && term[0] < 1<<guardBits {
 			break
