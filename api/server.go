@@ -40,8 +40,9 @@ var ErrNotReady = errors.New("api: the chain has no committed block yet")
 type ChainInfo struct {
 	GenesisHash        []byte
 	TotalIssuance      tao.Rao
-	BlockEmission      tao.Rao
-	BlocksUntilHalving *uint64 // nil when unknown
+	BlockEmission      tao.Rao  // what the next block mints at the current issuance
+	BlocksUntilHalving *uint64  // nil when unknown
+	NextHalving        *tao.Rao // issuance at which the emission next halves; nil once it has ended
 	TxFee              tao.Rao
 	ExistentialDeposit tao.Rao
 }

@@ -33,6 +33,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		TotalIssuance:      info.TotalIssuance,
 		BlockEmission:      info.BlockEmission,
 		BlocksUntilHalving: info.BlocksUntilHalving,
+		NextHalvingAt:      info.NextHalving,
 		TxFee:              info.TxFee,
 		ExistentialDeposit: info.ExistentialDeposit,
 		NodeID:             string(st.NodeInfo.DefaultNodeID),

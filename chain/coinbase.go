@@ -34,8 +34,7 @@ const (
 // so that issuance follows the halving schedule block by block.
 func runCoinbase(s *State, b Block) {
 	ep := s.EmissionParams()
-	issuance := s.TotalIssuance()
-	minted := min(emission.BlockEmission(issuance), totalSupply-min(issuance, totalSupply))
+	minted := s.NextBlockEmission()
 	subnets := s.NetUIDs()
 	injected := s.emitToSubnets(b, s.emittingSubnets(subnets), minted, ep)
 	if rest := minted - injected; rest > 0 {
@@ -43,6 +42,15 @@ func runCoinbase(s *State, b Block) {
 	}
 	s.setGlobalU64(globalBlockEmission, uint64(minted))
 	s.runEpochs(b, subnets, ep)
+}
+
+// NextBlockEmission returns the TAO the next block mints: the block
+// emission at the current issuance (spec §2.2), within the total supply.
+// It is 1 TAO until issuance reaches exactly 10.5M TAO, so the block that
+// brings issuance to 10.5M is the last to mint 1 TAO.
+func (s *State) NextBlockEmission() tao.Rao {
+	issuance := s.TotalIssuance()
+	return min(emission.BlockEmission(issuance), totalSupply-min(issuance, totalSupply))
 }
 
 // emittingSubnet is a subnet the coinbase emits to in this block, with

@@ -22,7 +22,7 @@ type cbSubnet struct {
 // 2), with its pool seeded with poolTAO and poolAlpha, the owner hotkey as
 // uid 0 and the given neurons after it. The pool's TAO is issued, so the
 // supply invariants hold.
-func buildSubnet(t *testing.T, s *State, n tao.NetUID, tempo uint16, poolTAO, poolAlpha tao.Rao, sn cbSubnet) {
+func buildSubnet(t testing.TB, s *State, n tao.NetUID, tempo uint16, poolTAO, poolAlpha tao.Rao, sn cbSubnet) {
 	t.Helper()
 	b := Block{Height: 1}
 	s.setSubnet(n, SubnetInfo{Owner: sn.owner, OwnerHotkey: sn.ownerHotkey, RegisteredAt: 1,
@@ -40,7 +40,7 @@ func buildSubnet(t *testing.T, s *State, n tao.NetUID, tempo uint16, poolTAO, po
 }
 
 // giveStake stakes alpha (created for the test) from coldkey to hotkey.
-func giveStake(t *testing.T, s *State, n tao.NetUID, coldkey, hotkey tao.AccountID, alpha tao.Rao) {
+func giveStake(t testing.TB, s *State, n tao.NetUID, coldkey, hotkey tao.AccountID, alpha tao.Rao) {
 	t.Helper()
 	p := s.Pool(n)
 	p.AlphaOut += alpha

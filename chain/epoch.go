@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/gotensor/gotensor/chain/emission"
 	"github.com/gotensor/gotensor/chain/yuma"
 	"github.com/gotensor/gotensor/fixed"
 	"github.com/gotensor/gotensor/tao"
@@ -129,10 +128,8 @@ func (s *State) epochInput(n tao.NetUID, height tao.BlockHeight, alpha tao.Rao, 
 func PreviewEpochInput(s *State, n tao.NetUID, height tao.BlockHeight) yuma.Input {
 	br := s.Branch().Mute()
 	ep := br.EmissionParams()
-	issuance := br.TotalIssuance()
-	minted := min(emission.BlockEmission(issuance), totalSupply-min(issuance, totalSupply))
 	b := Block{Height: height}
-	br.emitToSubnets(b, br.emittingSubnets(br.NetUIDs()), minted, ep)
+	br.emitToSubnets(b, br.emittingSubnets(br.NetUIDs()), br.NextBlockEmission(), ep)
 	lastStep := br.advanceSchedule(n, br.Schedule(n), b)
 	p := br.Pending(n)
 	in, _ := br.epochInput(n, height, p.Server.SaturatingAdd(p.Validator).SaturatingAdd(p.Root), lastStep, ep)

@@ -53,12 +53,12 @@ func (r chainReader) Info() (api.ChainInfo, error) {
 	info := api.ChainInfo{
 		GenesisHash:        gh[:],
 		TotalIssuance:      st.TotalIssuance(),
-		BlockEmission:      st.BlockEmission(),
+		BlockEmission:      st.NextBlockEmission(),
 		TxFee:              p.TxFee,
 		ExistentialDeposit: p.ExistentialDeposit,
 	}
-	if _, blocks, ok := emission.NextHalving(info.TotalIssuance); ok {
-		info.BlocksUntilHalving = &blocks
+	if at, blocks, ok := emission.NextHalving(info.TotalIssuance); ok {
+		info.BlocksUntilHalving, info.NextHalving = &blocks, &at
 	}
 	return info, nil
 }

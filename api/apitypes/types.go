@@ -54,11 +54,12 @@ type Status struct {
 	AppHash         Hash      `json:"app_hash"` // state root after the last committed block
 	CatchingUp      bool      `json:"catching_up"`
 
-	TotalIssuance      tao.Rao `json:"total_issuance"`
-	BlockEmission      tao.Rao `json:"block_emission"`                 // TAO minted per block at the current issuance
-	BlocksUntilHalving *uint64 `json:"blocks_until_halving,omitempty"` // absent when the chain does not know
-	TxFee              tao.Rao `json:"tx_fee"`                         // flat fee of a coldkey-signed call
-	ExistentialDeposit tao.Rao `json:"existential_deposit"`
+	TotalIssuance      tao.Rao  `json:"total_issuance"`
+	BlockEmission      tao.Rao  `json:"block_emission"`                  // rao the next block mints, at the current issuance
+	BlocksUntilHalving *uint64  `json:"blocks_until_halving,omitempty"`  // blocks still minted at block_emission (if nothing is recycled)
+	NextHalvingAt      *tao.Rao `json:"next_halving_issuance,omitempty"` // total issuance at which block_emission halves; absent once emission has ended
+	TxFee              tao.Rao  `json:"tx_fee"`                          // flat fee of a coldkey-signed call
+	ExistentialDeposit tao.Rao  `json:"existential_deposit"`
 
 	NodeID     string      `json:"node_id"`
 	Validators []Validator `json:"validators"`
