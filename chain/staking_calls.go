@@ -42,33 +42,38 @@ func addStake(s *State, _ Block, signer tao.AccountID, c tx.AddStake) error {
 		return fmt.Errorf("%w: add_stake would leave the account below the existential deposit of %s",
 			tx.ErrInsufficientBalance, s.Params().ExistentialDeposit)
 	}
-	_, err := s.stakeTAO(signer, c.Hotkey, n, spend, c.LimitPrice, c.AllowPartial, false)
-	return err
+	r, err := s.stakeTAO(signer, c.Hotkey, n, spend, c.LimitPrice, c.AllowPartial, false)
+	if err != nil {
+		return err
+	}
+	// validate_add_stake: what reaches the pool (after a partial fill and
+	// the fee) must itself be a minimum stake.
+	if least := s.StakingParams().MinStake; r.In < least {
+		return fmt.Errorf("%w: only %s of the stake would reach the pool, the minimum stake is %s",
+			tx.ErrStakeTooLow, r.In, least)
+	}
+	return nil
 }
 
 // stakeTAO moves up to amount TAO of payer's free balance into subnet n's
 // pool and stakes the alpha it buys to (payer, hotkey) (stake_into_subnet).
-// It returns the alpha bought; a limit order's refund stays free.
-func (s *State) stakeTAO(payer, hotkey tao.AccountID, n tao.NetUID, amount, limit tao.Rao, partial, feeFree bool) (tao.Rao, error) {
+// It returns the swap; a limit order's refund stays free.
+func (s *State) stakeTAO(payer, hotkey tao.AccountID, n tao.NetUID, amount, limit tao.Rao, partial, feeFree bool) (swap.Result, error) {
 	r, err := s.buyAlpha(n, amount, limit, partial, feeFree)
 	if err != nil {
-		return 0, err
-	}
-	if least := s.StakingParams().MinStake; r.In < least {
-		return 0, fmt.Errorf("%w: only %s of the stake would reach the pool, the minimum stake is %s",
-			tx.ErrStakeTooLow, r.In, least)
+		return swap.Result{}, err
 	}
 	if r.Out == 0 {
-		return 0, fmt.Errorf("%w: %s buys no alpha on subnet %d", tx.ErrInsufficientLiquidity, r.In, n)
+		return swap.Result{}, fmt.Errorf("%w: %s buys no alpha on subnet %d", tx.ErrInsufficientLiquidity, r.In, n)
 	}
 	if err := s.debit(payer, r.In+r.Fee, ReasonStake); err != nil {
-		return 0, err
+		return swap.Result{}, err
 	}
 	if err := s.addStakeAlpha(payer, hotkey, n, r.Out); err != nil {
-		return 0, err
+		return swap.Result{}, err
 	}
 	s.emitStake(EventStakeAdded, payer, hotkey, n, r.In+r.Fee, r.Out, r.Fee)
-	return r.Out, nil
+	return r, nil
 }
 
 // removeStake is remove_stake and remove_stake_limit: alpha of the

@@ -313,6 +313,12 @@ func TestMoveStake(t *testing.T) {
 	require.Equal(t, "0", event(t, res, EventStakeRemoved)["fee"])
 	require.NotEqual(t, "0", event(t, res, EventStakeAdded)["fee"])
 	require.Zero(t, e.s.RootStake(h1))
+
+	// Just above the minimum out of root: the purchase's fee takes the net
+	// input below the minimum, which only add_stake checks (as subtensor).
+	e.ok(cold, tx.AddStake{Hotkey: h1, NetUID: tao.RootNetUID, AmountTAO: 2_000_500})
+	res = e.ok(cold, tx.MoveStake{OriginHotkey: h1, DestHotkey: h1, OriginNetUID: tao.RootNetUID, DestNetUID: 2, AmountAlpha: 2_000_500})
+	require.Equal(t, "2000500", event(t, res, EventStakeAdded)["tao"])
 }
 
 // TestTransferStake gives stake to another coldkey, on the same subnet and
