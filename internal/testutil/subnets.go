@@ -148,7 +148,8 @@ func (g SubnetCalls) Next(r *rand.Rand, st *chain.State) (*keys.Pair, tx.Call) {
 		globals := []struct {
 			name string
 			max  int64
-		}{{"network_rate_limit", 5}, {"default_tempo", 60}, {"subnet_limit", 8}, {"network_min_lock_cost", 2000 * int64(tao.RaoPerTAO)}}
+		}{{"network_rate_limit", 5}, {"default_tempo", 60}, {"subnet_limit", 4}, {"network_immunity_period", 30},
+			{"network_min_lock_cost", 2000 * int64(tao.RaoPerTAO)}}
 		p := globals[r.IntN(len(globals))]
 		signer := g.Sudo
 		if r.IntN(4) == 0 {
