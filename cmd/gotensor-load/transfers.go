@@ -253,18 +253,21 @@ func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg trans
 
 	var rejected, failedSubmit atomic.Int64
 	var rejectMsg atomic.Value
-	var pace <-chan time.Time
+	var pace <-chan struct{}
 	if cfg.rate > 0 {
-		// One tick releases rate/100 submissions every 10 ms.
+		// Tokens are due by elapsed time, not counted per tick, so ticks
+		// the scheduler delays or drops do not lower the rate.
 		tick := time.NewTicker(10 * time.Millisecond)
 		defer tick.Stop()
-		ch := make(chan time.Time, cfg.rate)
+		ch := make(chan struct{}, cfg.rate)
 		go func() {
-			per := max(cfg.rate/100, 1)
-			for t := range tick.C {
-				for range per {
+			t0 := time.Now()
+			issued := 0
+			for range tick.C {
+				due := int(time.Since(t0).Seconds() * float64(cfg.rate))
+				for ; issued < due; issued++ {
 					select {
-					case ch <- t:
+					case ch <- struct{}{}:
 					case <-ctx.Done():
 						return
 					}
