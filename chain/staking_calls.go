@@ -146,7 +146,9 @@ func (s *State) clearSmallNomination(coldkey, hotkey tao.AccountID, n tao.NetUID
 	if uint64(left) >= minAlpha {
 		return nil
 	}
-	if _, err := s.unstakeAlpha(coldkey, hotkey, n, left, 0, false, false); err == nil {
+	b := s.Branch() // a refused sale must leave nothing behind
+	if _, err := b.unstakeAlpha(coldkey, hotkey, n, left, 0, false, false); err == nil {
+		b.Write()
 		return nil
 	}
 	if err := s.removeStakeAlpha(coldkey, hotkey, n, left); err != nil {
@@ -229,10 +231,10 @@ type stakeMove struct {
 
 // transitionStake moves stake as m describes. On one subnet it moves
 // shares (no swap, no fee) and the TAO value at the spot price must reach
-// the minimum stake. Across subnets it sells on the origin and buys on
-// the destination, with exactly one swap fee (the sale's, or the
-// purchase's when the sale is on root); if the TAO is below the minimum stake it is credited free to the
-// destination coldkey instead of restaked, as in subtensor.
+// the minimum stake. Across subnets it sells on the origin and buys on the
+// destination with exactly one swap fee: the sale's, or the purchase's
+// when the sale is on root. TAO below the minimum stake is credited free
+// to the destination coldkey instead of restaked, as in subtensor.
 func (s *State) transitionStake(call string, m stakeMove) error {
 	if m.fromCold == m.toCold && m.fromHot == m.toHot && m.from == m.to {
 		return fmt.Errorf("%w: %s from and to %s on subnet %d", tx.ErrSameStake, call, m.fromHot, m.from)
