@@ -94,5 +94,19 @@ func BenchmarkWorstBlock128x256(b *testing.B) {
 	for b.Loop() {
 		br := s.Branch()
 		BeginBlock(br, Block{Height: 360})
+		b.StopTimer()
+		var ran, deferred int
+		for _, e := range br.TakeEvents() {
+			switch e.Type {
+			case EventEpoch:
+				ran++
+			case EventEpochDeferred:
+				deferred++
+			}
+		}
+		if ran != DefaultMaxEpochsPerBlock || deferred != 128-DefaultMaxEpochsPerBlock {
+			b.Fatalf("%d epochs ran, %d deferred", ran, deferred)
+		}
+		b.StartTimer()
 	}
 }
