@@ -78,6 +78,7 @@ func initLocalnet(o LocalnetOptions) error {
 	}
 	cfg := DefaultConfig()
 	cfg.MetricsAddr = "" // several localnets may run side by side
+	cfg.LogLevel = "warn" // the CLI prints what a developer needs
 	_, err = Init(o.Home, InitOptions{
 		ChainID: chainID, Moniker: "localnet", AppState: appState, Config: cfg,
 		RPCAddr: DefaultRPCAddr, P2PAddr: localnetP2PAddr,
