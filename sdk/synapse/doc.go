@@ -26,10 +26,11 @@
 // (an int field hashes as "5", a float64 as "5.0").
 //
 // This package owns: Base and TerminalInfo with their JSON forms; PyStr, the
-// Python str() formatting that body hashes and headers depend on; BodyHash;
-// WriteHeaders and FromHeaders; the signed messages and SignRequest,
-// VerifyRequest, SignResponse and VerifyResponse; VersionAsInt; and
-// AxonInfo with the chain's integer form of IP addresses.
+// Python str() formatting that body hashes and headers depend on, and Dict,
+// an ordered JSON object for hashed dict fields; BodyHash; WriteHeaders and
+// FromHeaders; the signed messages and SignRequest, VerifyRequest,
+// SignResponse and VerifyResponse; VersionAsInt and NewUUID; and AxonInfo
+// with the chain's integer form of IP addresses.
 //
 // Everything here is a pure function or a plain value type, safe for
 // concurrent use; callers own the synapses they pass and must not mutate
