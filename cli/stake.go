@@ -25,8 +25,9 @@ func newStakeCmd(a *app) *cobra.Command {
 		Long: `Stake TAO to a hotkey on a subnet (it buys the subnet's alpha from its
 pool), unstake it, move it between hotkeys and subnets, or give it to
 another coldkey. Staking and unstaking protect against slippage by
-default: the call carries a limit price --tolerance (0.5 %) away from the
-current price and fails rather than fill beyond it; --allow-partial-stake
+default: the call carries a limit price --tolerance (0.5 %) beyond the
+price the quoted order ends at, and fails rather than fill past it if the
+pool moves before the block; --allow-partial-stake
 fills up to the limit instead, --unsafe drops the limit. Amounts are TAO
 for add and alpha for the others (9 decimals). See docs/economics.md,
 "Staking on chain".`,

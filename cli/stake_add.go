@@ -29,8 +29,8 @@ func newStakeAddCmd(a *app) *cobra.Command {
 wallet's hotkey) on subnet --netuid: the TAO buys the subnet's alpha from its
 pool (1:1 on root, netuid 0). The summary shows the expected alpha, the
 price, the slippage and the fees before anything is signed. The call
-carries a limit price --tolerance above the current price; it fails rather
-than pay more, unless --allow-partial-stake (stake up to the limit, keep
+carries a limit price --tolerance above the price the quote ends at, so it
+fails rather than pay more if the pool moves before the block, unless --allow-partial-stake (stake up to the limit, keep
 the rest) or --unsafe (no limit).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -107,15 +107,22 @@ the rest) or --unsafe (no limit).`,
 	return cmd
 }
 
-// quoteOrder quotes r at market to learn the price, then, unless --unsafe,
-// again with the limit price the tolerance gives. It returns the quote to
-// show and the limit for the call.
+// quoteOrder quotes r at market, then, unless --unsafe, again with the
+// limit price the tolerance gives. It returns the quote to show and the
+// limit for the call.
+//
+// The tolerance is measured from the price the quote ends at, not from the
+// price before the order, as DEX slippage settings are: the order's own
+// price impact is known in advance and shown in the summary, and the limit
+// protects against the pool moving between the quote and the block. (btcli
+// measures from the price before, so any order moving the price more than
+// 0.5 % fails there by default.)
 func quoteOrder(ctx context.Context, c *client.Client, slip *slippageFlags, r client.QuoteRequest) (*apitypes.Quote, tao.Rao, error) {
 	q, err := c.Quote(ctx, r)
 	if err != nil {
 		return nil, 0, quoteError(c, r.NetUID, err)
 	}
-	limit, err := slip.limit(q.PriceBefore, r.Buy)
+	limit, err := slip.limit(q.PriceAfter, r.Buy)
 	if err != nil || limit == 0 {
 		return q, 0, err
 	}

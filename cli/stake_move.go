@@ -73,7 +73,9 @@ func prepareTransition(ctx context.Context, c *client.Client, t *transition) ([]
 	)
 	var limit tao.Rao
 	if t.slip != nil && buy.PriceBefore != 0 {
-		ratio := mulDiv(sell.PriceBefore, tao.RaoPerTAO, buy.PriceBefore)
+		// As in quoteOrder, the tolerance is measured from where the quoted
+		// swap ends: the ratio of the two prices after both legs.
+		ratio := mulDiv(sell.PriceAfter, tao.RaoPerTAO, max(buy.PriceAfter, 1))
 		if limit, err = t.slip.limit(ratio, false); err != nil {
 			return nil, 0, err
 		}
@@ -209,7 +211,7 @@ func newStakeSwapCmd(a *app) *cobra.Command {
 (--hotkey-ss58, else the wallet's hotkey) from --origin-netuid to
 --dest-netuid: the alpha is sold and the TAO restaked, with one swap fee.
 The call carries a limit on the ratio of the two prices --tolerance below
-the current one, unless --unsafe; --allow-partial-stake moves what fits.`,
+the ratio the quoted swap ends at, unless --unsafe; --allow-partial-stake moves what fits.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlag(cmd, "origin-netuid"); err != nil {

@@ -171,7 +171,6 @@ func TestStakeCommands_BadInputChangesNothing(t *testing.T) {
 		{"bad hotkey", []string{"stake", "add", "--netuid", net, "--hotkey-ss58", "5Gxyz", "--amount", "1"}, "--hotkey-ss58"},
 		{"no subnet", []string{"stake", "add", "--netuid", "9", "--hotkey-ss58", hot, "--amount", "1"}, "subnet 9 does not exist"},
 		{"more than the balance", []string{"stake", "add", "--netuid", net, "--hotkey-ss58", hot, "--amount", "2000000"}, "insufficient balance"},
-		{"slippage", []string{"stake", "add", "--netuid", net, "--hotkey-ss58", hot, "--amount", "500", "--tolerance", "0.001"}, "more than the tolerance"},
 		{"hotkey nobody owns", []string{"stake", "add", "--netuid", net, "--hotkey-ss58", stranger.SS58(), "--amount", "1"}, "not registered or associated"},
 		{"remove without stake", []string{"stake", "remove", "--netuid", net, "--hotkey-ss58", hot, "--amount", "1"}, "has no stake"},
 		{"remove without netuid", []string{"stake", "remove", "--hotkey-ss58", hot, "--amount", "1"}, "--netuid is required"},
@@ -193,4 +192,32 @@ func TestStakeCommands_BadInputChangesNothing(t *testing.T) {
 			require.Equal(t, nonce, n, "nonce changed")
 		})
 	}
+}
+
+// TestStakeAdd_ToleranceFromQuote: the tolerance guards against the pool
+// moving after the quote, not against the order's own price impact, which
+// the summary shows. A stake that moves a fresh pool's price far more than
+// 0.5 % goes through with the default tolerance, and its limit price is the
+// quoted end price plus the tolerance.
+func TestStakeAdd_ToleranceFromQuote(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a chain")
+	}
+	sn := newStakeNet(t)
+	alice, err := tao.ParseAccountID(aliceAddress)
+	require.NoError(t, err)
+	ctx := context.Background()
+	amount := 100 * tao.RaoPerTAO
+	q, err := sn.c.Quote(ctx, client.QuoteRequest{NetUID: sn.netuid, Buy: true, Amount: amount})
+	require.NoError(t, err)
+	require.Greater(t, uint64(q.PriceAfter), uint64(q.PriceBefore)*101/100, "the order should move the price by more than 1 %")
+
+	slip := slippageFlags{tolerance: "0.005"}
+	limit, err := slip.limit(q.PriceAfter, true)
+	require.NoError(t, err)
+	require.Equal(t, q.PriceAfter+q.PriceAfter*5/1000, limit)
+
+	doc := runJSON(t, sn.args("stake", "add", "--netuid", fmt.Sprint(sn.netuid), "--hotkey-ss58", sn.hot.String(), "--amount", "100")...)
+	require.Equal(t, true, doc["success"])
+	require.Equal(t, q.Out, sn.stakeOf(t, alice, sn.hot, sn.netuid))
 }
