@@ -36,6 +36,17 @@ func blockDoc(b *cmttypes.Block, hash []byte, results []*abci.ExecTxResult, even
 	return doc
 }
 
+// briefDoc returns doc without its transactions' events and logs, for
+// event streams opened with ?events=false.
+func briefDoc(doc apitypes.Block) apitypes.Block {
+	txs := make([]apitypes.TxResult, len(doc.Txs))
+	for i, t := range doc.Txs {
+		txs[i] = apitypes.TxResult{Hash: t.Hash, Height: t.Height, Index: t.Index, Code: t.Code, Events: []apitypes.Event{}}
+	}
+	doc.Txs = txs
+	return doc
+}
+
 // eventDocs converts ABCI events, keeping their order and attribute order.
 func eventDocs(evs []abci.Event) []apitypes.Event {
 	out := make([]apitypes.Event, len(evs))

@@ -113,12 +113,12 @@ type frame struct {
 type hub struct {
 	buffer int
 
-	mu     sync.Mutex // guards subs and closed
-	subs   map[chan frame]struct{}
+	mu     sync.Mutex          // guards subs and closed
+	subs   map[chan frame]bool // subscriber → brief (no tx events)
 	closed bool
 }
 
-func newHub(buffer int) *hub { return &hub{buffer: buffer, subs: map[chan frame]struct{}{}} }
+func newHub(buffer int) *hub { return &hub{buffer: buffer, subs: map[chan frame]bool{}} }
 
 func (h *hub) any() bool {
 	h.mu.Lock()
@@ -126,9 +126,9 @@ func (h *hub) any() bool {
 	return len(h.subs) > 0
 }
 
-// subscribe returns a channel of frames; it is closed when the subscriber
-// falls more than the buffer behind or the hub closes.
-func (h *hub) subscribe() (chan frame, func()) {
+// subscribe returns a channel of frames, full or brief; it is closed when
+// the subscriber falls more than the buffer behind or the hub closes.
+func (h *hub) subscribe(brief bool) (chan frame, func()) {
 	ch := make(chan frame, h.buffer)
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -136,7 +136,7 @@ func (h *hub) subscribe() (chan frame, func()) {
 		close(ch)
 		return ch, func() {}
 	}
-	h.subs[ch] = struct{}{}
+	h.subs[ch] = brief
 	return ch, func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -147,13 +147,28 @@ func (h *hub) subscribe() (chan frame, func()) {
 	}
 }
 
+// publish sends b to every subscriber, encoding each variant once and
+// only if someone wants it.
 func (h *hub) publish(b apitypes.Block) {
-	f := encodeFrame(b)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for ch := range h.subs {
+	var full, brief *frame
+	for ch, wantBrief := range h.subs {
+		var f *frame
+		switch {
+		case wantBrief && brief == nil:
+			fr := encodeFrame(briefDoc(b))
+			brief, f = &fr, &fr
+		case wantBrief:
+			f = brief
+		case full == nil:
+			fr := encodeFrame(b)
+			full, f = &fr, &fr
+		default:
+			f = full
+		}
 		select {
-		case ch <- f:
+		case ch <- *f:
 		default: // too slow: drop it; the client resumes with Last-Event-ID
 			delete(h.subs, ch)
 			close(ch)
@@ -196,8 +211,17 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadHeight, "%v", err))
 		return
 	}
+	var brief bool
+	switch ev := r.URL.Query().Get("events"); ev {
+	case "", "true":
+	case "false":
+		brief = true
+	default:
+		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "invalid events=%q: want true or false", ev))
+		return
+	}
 	rc := http.NewResponseController(w)
-	ch, cancel := s.hub.subscribe() // before the backfill, so nothing falls in between
+	ch, cancel := s.hub.subscribe(brief) // before the backfill, so nothing falls in between
 	defer cancel()
 
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -214,7 +238,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	if !write([]byte(": gotensor block stream\n\n")) {
 		return
 	}
-	last, ok := s.backfill(r.Context(), from, write)
+	last, ok := s.backfill(r.Context(), from, brief, write)
 	if !ok {
 		return
 	}
@@ -261,7 +285,7 @@ func resumeHeight(r *http.Request) (int64, error) {
 
 // backfill writes the committed blocks from height from to the latest
 // (at most maxBackfill of them) and returns the last height written.
-func (s *Server) backfill(ctx context.Context, from int64, write func([]byte) bool) (int64, bool) {
+func (s *Server) backfill(ctx context.Context, from int64, brief bool, write func([]byte) bool) (int64, bool) {
 	if from <= 0 {
 		return 0, true
 	}
@@ -276,6 +300,9 @@ func (s *Server) backfill(ctx context.Context, from int64, write func([]byte) bo
 		doc, _, apiErr := s.loadBlock(ctx, &h)
 		if apiErr != nil {
 			return last, false
+		}
+		if brief {
+			doc = briefDoc(doc)
 		}
 		if !write(encodeFrame(doc).data) {
 			return last, false

@@ -392,3 +392,25 @@ func TestSubmitTxs_BadBatchSubmitsNothing(t *testing.T) {
 		})
 	}
 }
+
+func TestEvents_Brief(t *testing.T) {
+	s, cons, _, ts := newTestServer(t, api.Config{})
+	cons.AddBlock(nil, nil)
+	resp, err := http.Get(ts.URL + "/v1/events?events=false&from=1")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	require.Equal(t, int64(1), readEvents(t, r, 1)[0].Height)
+
+	b, res := cons.AddBlock(txs("x"), []*abci.ExecTxResult{{Code: 100, Log: "insufficient", Events: transferEvent.Events}})
+	s.PublishBlock(b, b.Hash(), res)
+	got := readEvents(t, r, 1)[0]
+	require.Equal(t, int64(2), got.Height)
+	require.Len(t, got.Txs, 1)
+	require.Equal(t, uint32(100), got.Txs[0].Code)
+	require.Empty(t, got.Txs[0].Events)
+	require.Empty(t, got.Txs[0].Log)
+
+	var e apitypes.Error
+	require.Equal(t, 400, call(t, "GET", ts.URL+"/v1/events?events=maybe", "", "", &e).StatusCode)
+}

@@ -12,7 +12,7 @@ import (
 
 func TestHub_DropsSlowSubscriber(t *testing.T) {
 	h := newHub(2)
-	ch, cancel := h.subscribe()
+	ch, cancel := h.subscribe(false)
 	defer cancel()
 	for i := 1; i <= 3; i++ {
 		h.publish(apitypes.Block{Height: int64(i)})

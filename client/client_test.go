@@ -306,3 +306,17 @@ func TestSubmitTxs(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, 400, apiErr.Status)
 }
+
+func TestSubscribeBrief(t *testing.T) {
+	f := newFixture(t, client.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	withEvents := &abci.ExecTxResult{Events: []abci.Event{{Type: "transfer"}}}
+	f.cons.AddBlock([][]byte{[]byte("x")}, []*abci.ExecTxResult{withEvents})
+	blocks, err := f.c.SubscribeWith(ctx, 1, client.StreamOptions{Brief: true})
+	require.NoError(t, err)
+	b := <-blocks
+	require.Equal(t, int64(1), b.Height)
+	require.Len(t, b.Txs, 1)
+	require.Empty(t, b.Txs[0].Events)
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -25,7 +26,20 @@ const streamIdle = 45 * time.Second
 // blocks arrive in order without gaps or repeats. The channel is closed
 // when ctx is done. Only the first connection's failure is returned.
 func (c *Client) Subscribe(ctx context.Context, from int64) (<-chan apitypes.Block, error) {
-	resp, err := c.openStream(ctx, from, 0)
+	return c.SubscribeWith(ctx, from, StreamOptions{})
+}
+
+// StreamOptions tune a block stream.
+type StreamOptions struct {
+	// Brief leaves out the transactions' events and logs (hash, index
+	// and code stay): much less to encode and decode at thousands of
+	// transactions per block.
+	Brief bool
+}
+
+// SubscribeWith is Subscribe with options.
+func (c *Client) SubscribeWith(ctx context.Context, from int64, o StreamOptions) (<-chan apitypes.Block, error) {
+	resp, err := c.openStream(ctx, from, 0, o)
 	if err != nil {
 		return nil, err
 	}
@@ -50,17 +64,24 @@ func (c *Client) Subscribe(ctx context.Context, from int64) (<-chan apitypes.Blo
 			case <-time.After(backoff):
 			}
 			backoff = min(backoff*2, 5*time.Second)
-			resp, _ = c.openStream(ctx, 0, max(last, 0))
+			resp, _ = c.openStream(ctx, 0, max(last, 0), o)
 		}
 	}()
 	return out, nil
 }
 
 // openStream connects to GET /v1/events, resuming after lastID if set.
-func (c *Client) openStream(ctx context.Context, from, lastID int64) (*http.Response, error) {
-	path := "/v1/events"
+func (c *Client) openStream(ctx context.Context, from, lastID int64, o StreamOptions) (*http.Response, error) {
+	q := url.Values{}
 	if from > 0 {
-		path += "?from=" + strconv.FormatInt(from, 10)
+		q.Set("from", strconv.FormatInt(from, 10))
+	}
+	if o.Brief {
+		q.Set("events", "false")
+	}
+	path := "/v1/events"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
 	}
 	// The dial and the headers are bounded by the call timeout; after
 	// that the body stays open until the stream ends.

@@ -223,7 +223,7 @@ func measure(ctx context.Context, c *client.Client, signed [][][]byte, cfg trans
 	if nodeHeight == nil {
 		nodeHeight = latest.Load
 	}
-	sub, err := c.Subscribe(ctx, 0)
+	sub, err := c.SubscribeWith(ctx, 0, client.StreamOptions{Brief: true})
 	if err != nil {
 		return err
 	}
