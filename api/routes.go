@@ -25,6 +25,7 @@ func (s *Server) routes() []route {
 		{"GET", "/v1/subnets/{netuid}", s.handleSubnet},
 		{"GET", "/v1/subnets/{netuid}/metagraph", s.handleMetagraph}, // ?lite=true leaves out weights and bonds
 		{"GET", "/v1/subnets/{netuid}/hyperparameters", s.handleHyperparameters},
+		{"GET", "/v1/subnets/{netuid}/epoch-input", s.handleEpochInput},   // next epoch's input, as `gotensor yuma epoch` reads it
 		{"GET", "/v1/subnets/{netuid}/weights/{hotkey}", s.handleWeights}, // rate limit, row, commits and reveal timing
 
 		// Staking: pools, stakes and delegates.
