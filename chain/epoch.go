@@ -163,6 +163,9 @@ type epochPayout struct {
 //     pro rata to each hotkey's alpha part of its dividends, and the root
 //     bucket pro rata to the root part: the delegate take to the hotkey's
 //     owner as stake, the rest to all its nominators on the subnet.
+//     gotensor has no root claims, so root dividends take the same path
+//     as alpha dividends (the root bucket only fills while the root sell
+//     flag holds; otherwise the coinbase recycles that share).
 //
 // What is not paid (rounding, or no one to pay) stays in AlphaOut as
 // unheld alpha (Pool.Dust), as in subtensor.
@@ -171,71 +174,52 @@ func (s *State) distributeEmission(n tao.NetUID, b Block, pend Pending, lastStep
 	out := runYuma(in).Neurons
 	s.persistEpoch(n, out)
 
+	// Shares first, from the stakes as they are before anything is paid.
+	var incentiveSum tao.Rao
+	for _, r := range out {
+		incentiveSum = incentiveSum.SaturatingAdd(r.ServerEmission)
+	}
+	validatorBucket := pend.Validator
+	if incentiveSum == 0 {
+		validatorBucket = validatorBucket.SaturatingAdd(pend.Server) // nobody mined: validators take both halves
+	}
+	alphaDivs, rootDivs := s.dividendShares(n, out, hotkeys, validatorBucket, pend.Root, ep.TaoWeightFixed())
+
 	var pay epochPayout
 	info, _ := s.Subnet(n)
-	hp := s.Hyperparams(n)
 	if pend.OwnerCut > 0 {
 		pay.ownerPaid = s.payStake(n, info.OwnerHotkey, info.Owner, true, pend.OwnerCut, &pay)
 	}
 
-	// Incentives.
-	var total, withheld tao.Rao
+	// Incentives: to each miner's stake, except the owner's hotkeys'.
+	recycleWithheld := s.Hyperparams(n).RecycleOrBurn
+	var withheld tao.Rao
 	owners := s.ownerHotkeys(n, info, hotkeys)
 	for uid, r := range out {
 		inc := r.ServerEmission
-		if inc == 0 {
-			continue
+		switch {
+		case inc == 0:
+		case owners[uid] && recycleWithheld:
+			withheld += inc
+			s.recycleAlpha(n, inc)
+			pay.recycled += inc
+		case owners[uid]:
+			withheld += inc
+			pay.burned += inc
+		default:
+			owner, ok := s.HotkeyOwner(hotkeys[uid])
+			pay.incentive += s.payStake(n, hotkeys[uid], owner, ok, inc, &pay)
 		}
-		total = total.SaturatingAdd(inc)
-		if owners[uid] {
-			withheld = withheld.SaturatingAdd(inc)
-			if hp.RecycleOrBurn {
-				s.recycleAlpha(n, inc)
-				pay.recycled += inc
-			} else {
-				pay.burned += inc
-			}
-			continue
-		}
-		owner, ok := s.HotkeyOwner(hotkeys[uid])
-		pay.incentive += s.payStake(n, hotkeys[uid], owner, ok, inc, &pay)
 	}
 	rec := s.SubnetEmission(n)
-	rec.MinerBurned = fixed.U96F32FromUint(uint64(withheld)).SafeDiv(fixed.U96F32FromUint(uint64(total)))
+	rec.MinerBurned = fixed.U96F32FromUint(uint64(withheld)).SafeDiv(fixed.U96F32FromUint(uint64(incentiveSum)))
 	s.setSubnetEmission(n, rec)
 
-	// Dividends: each hotkey's epoch dividend splits into an alpha part and
-	// a root part by the shares of its own alpha and weighted root stake.
-	validatorBucket := pend.Validator
-	if total == 0 {
-		validatorBucket = validatorBucket.SaturatingAdd(pend.Server)
-	}
-	tw := ep.TaoWeightFixed()
-	alphaDiv := make([]fixed.U96F32, len(out))
-	rootDiv := make([]fixed.U96F32, len(out))
-	var alphaSum, rootSum fixed.U96F32
-	for uid, r := range out {
-		if r.ValidatorEmission == 0 {
-			continue
-		}
-		d := fixed.U96F32FromUint(uint64(r.ValidatorEmission))
-		a := fixed.U96F32FromUint(uint64(s.HotkeyAlpha(hotkeys[uid], n)))
-		rootAlpha := fixed.U96F32FromUint(uint64(s.RootStake(hotkeys[uid]))).SaturatingMul(tw)
-		prop, _ := rootAlpha.CheckedDiv(a.SaturatingAdd(rootAlpha))
-		rootDiv[uid] = d.SaturatingMul(prop)
-		alphaDiv[uid] = d.SaturatingSub(rootDiv[uid])
-		alphaSum = alphaSum.SaturatingAdd(alphaDiv[uid])
-		rootSum = rootSum.SaturatingAdd(rootDiv[uid])
-	}
+	// Dividends, alpha part then root part.
 	for uid := range out {
-		for _, part := range [...]struct {
-			div, sum fixed.U96F32
-			bucket   tao.Rao
-		}{{alphaDiv[uid], alphaSum, validatorBucket}, {rootDiv[uid], rootSum, pend.Root}} {
-			share, _ := part.div.CheckedDiv(part.sum)
-			amount := raoOf(fixed.U96F32FromUint(uint64(part.bucket)).SaturatingMul(share))
-			if amount > 0 {
-				pay.dividends += s.payDividend(n, hotkeys[uid], amount, &pay)
+		for _, d := range [...]fixed.U96F32{alphaDivs[uid], rootDivs[uid]} {
+			if !d.IsZero() {
+				pay.dividends += s.payDividend(n, hotkeys[uid], d, &pay)
 			}
 		}
 	}
@@ -282,17 +266,51 @@ func (s *State) ownerHotkeys(n tao.NetUID, info SubnetInfo, hotkeys []tao.Accoun
 	return out
 }
 
-// payDividend pays a validator hotkey amount alpha of dividends: the
-// delegate take to the hotkey's owner as stake, the rest to every nominator
-// of the hotkey on the subnet pro rata. A hotkey nobody stakes to on the
-// subnet has its owner receive the rest too. It returns what was paid; the
-// remainder (if a payout failed) has been recycled.
-func (s *State) payDividend(n tao.NetUID, hotkey tao.AccountID, amount tao.Rao, pay *epochPayout) tao.Rao {
+// dividendShares is calculate_dividend_distribution (spec §2.5 step 5):
+// each validator's epoch dividend splits into a root part, in the
+// proportion of its root stake × TaoWeight to that plus its own alpha on
+// the subnet, and an alpha part; the validators' bucket is shared pro rata
+// to the alpha parts and the root bucket to the root parts. Amounts stay
+// fractional (U96F32) until they are paid.
+func (s *State) dividendShares(n tao.NetUID, out []yuma.Result, hotkeys []tao.AccountID, validatorBucket, rootBucket tao.Rao, tw fixed.U96F32) (alpha, root []fixed.U96F32) {
+	alpha = make([]fixed.U96F32, len(out))
+	root = make([]fixed.U96F32, len(out))
+	var alphaSum, rootSum fixed.U96F32
+	for uid, r := range out {
+		if r.ValidatorEmission == 0 {
+			continue
+		}
+		d := fixed.U96F32FromUint(uint64(r.ValidatorEmission))
+		own := fixed.U96F32FromUint(uint64(s.HotkeyAlpha(hotkeys[uid], n)))
+		rootAlpha := fixed.U96F32FromUint(uint64(s.RootStake(hotkeys[uid]))).SaturatingMul(tw)
+		prop, _ := rootAlpha.CheckedDiv(own.SaturatingAdd(rootAlpha))
+		root[uid] = d.SaturatingMul(prop)
+		alpha[uid] = d.SaturatingSub(root[uid])
+		alphaSum = alphaSum.SaturatingAdd(alpha[uid])
+		rootSum = rootSum.SaturatingAdd(root[uid])
+	}
+	va, vr := fixed.U96F32FromUint(uint64(validatorBucket)), fixed.U96F32FromUint(uint64(rootBucket))
+	for uid := range out {
+		share, _ := alpha[uid].CheckedDiv(alphaSum)
+		alpha[uid] = va.SaturatingMul(share)
+		share, _ = root[uid].CheckedDiv(rootSum)
+		root[uid] = vr.SaturatingMul(share)
+	}
+	return alpha, root
+}
+
+// payDividend pays a validator hotkey its dividend d: the delegate take to
+// the hotkey's owner as stake, the rest to every nominator of the hotkey on
+// the subnet pro rata (each part floored to rao, as subtensor pays them).
+// A hotkey nobody stakes to on the subnet has its owner receive the rest
+// too. It returns what was paid; whatever could not be paid has been
+// recycled.
+func (s *State) payDividend(n tao.NetUID, hotkey tao.AccountID, d fixed.U96F32, pay *epochPayout) tao.Rao {
 	owner, hasOwner := s.HotkeyOwner(hotkey)
 	takeRate := fixed.U96F32FromUint(uint64(s.DelegateTake(hotkey))).SafeDiv(fixed.U96F32FromUint(65535))
-	take := raoOf(takeRate.SaturatingMul(fixed.U96F32FromUint(uint64(amount))))
-	paid := s.payStake(n, hotkey, owner, hasOwner, take, pay)
-	rest := amount - take
+	take := takeRate.SaturatingMul(d)
+	paid := s.payStake(n, hotkey, owner, hasOwner, raoOf(take), pay)
+	rest := raoOf(d.SaturatingSub(take))
 	if rest == 0 {
 		return paid
 	}
