@@ -31,16 +31,22 @@ const (
 // minted in full: the emitting subnets' pools take their shares as
 // liquidity and alpha purchases, and whatever they do not take (all of it
 // while no subnet emits, and the rounding remainders) goes to the treasury,
-// so that issuance follows the halving schedule block by block.
+// so that issuance follows the halving schedule block by block. (A
+// remainder that would leave an empty treasury below the existential
+// deposit is not minted.)
 func runCoinbase(s *State, b Block) {
 	ep := s.EmissionParams()
 	minted := s.NextBlockEmission()
 	subnets := s.NetUIDs()
 	injected := s.emitToSubnets(b, s.emittingSubnets(subnets), minted, ep)
-	if rest := minted - injected; rest > 0 {
+	rest := minted - injected
+	if rest > 0 && s.Account(params.Treasury).Free+rest < s.Params().ExistentialDeposit {
+		rest = 0 // a few rao of rounding would leave the treasury below the existential deposit: not minted
+	}
+	if rest > 0 {
 		s.mint(params.Treasury, rest, ReasonEmission)
 	}
-	s.setGlobalU64(globalBlockEmission, uint64(minted))
+	s.setGlobalU64(globalBlockEmission, uint64(injected+rest))
 	s.runEpochs(b, subnets, ep)
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gotensor/gotensor/chain/emission"
 	"github.com/gotensor/gotensor/chain/swap"
 	"github.com/gotensor/gotensor/fixed"
 	"github.com/gotensor/gotensor/tao"
@@ -199,4 +200,56 @@ func TestEpoch_PaysPendingWithoutWeights(t *testing.T) {
 	require.InDelta(t, float64(ev["dividends"]), float64(valGain+nomGain), 2, "dividends reach the stakes")
 	require.Equal(t, []bool{true, true, false}, s.ValidatorPermit(1), "the owner uid and the staked validator hold permits")
 	require.Equal(t, []uint16{0, 65535, 0}, s.StakeWeight(1))
+}
+
+// giveRootStake stakes TAO (issued for the test) from coldkey to hotkey on
+// the root subnet.
+func giveRootStake(t testing.TB, s *State, coldkey, hotkey tao.AccountID, amount tao.Rao) {
+	t.Helper()
+	s.issue(amount, ReasonEmission)
+	root := s.Pool(tao.RootNetUID)
+	root.TAO += amount
+	root.AlphaOut += amount
+	s.setPool(tao.RootNetUID, root)
+	require.NoError(t, s.addStakeAlpha(coldkey, hotkey, tao.RootNetUID, amount))
+}
+
+// TestCoinbase_RootShare: with root stake, part of the validators' alpha
+// is the root stakers'. While the emitting subnets' moving prices sum to at
+// most 1 TAO it is recycled; above, it is pending for root dividends, which
+// the epoch pays to validators by their root stake.
+func TestCoinbase_RootShare(t *testing.T) {
+	for _, sell := range []bool{false, true} {
+		s := epochState(t)
+		val, valCold := acct(10), acct(20)
+		sn := cbSubnet{owner: acct(1), ownerHotkey: acct(2), hotkeys: []tao.AccountID{val}, coldkeys: []tao.AccountID{valCold}}
+		buildSubnet(t, s, 1, 10, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO, sn)
+		giveStake(t, s, 1, valCold, val, 100*tao.RaoPerTAO)
+		giveRootStake(t, s, valCold, val, 100_000*tao.RaoPerTAO)
+		if sell {
+			p := s.Pool(1)
+			p.MovingPrice = fixed.I96F32FromUint(2)
+			s.setPool(1, p)
+		}
+		out0 := s.Pool(1).AlphaOut
+		BeginBlock(s, Block{Height: 2})
+		require.NoError(t, CheckInvariants(s))
+		e := s.SubnetEmission(1)
+		split := emission.SplitAlphaOut(fixed.U96F32FromUint(uint64(e.AlphaOut)), DefaultEmissionParams().OwnerCut, e.RootProp)
+		require.Positive(t, split.Root, "root stake earns a share")
+		if sell {
+			require.Equal(t, split.Root, s.Pending(1).Root)
+		} else {
+			require.Zero(t, s.Pending(1).Root)
+			require.Equal(t, out0+e.AlphaOut-split.Root+e.AlphaBought, s.Pool(1).AlphaOut, "the root share is recycled")
+		}
+		if !sell {
+			continue
+		}
+		ev := runToEpoch(t, s, 1)
+		require.Positive(t, ev["root"])
+		require.Equal(t, ev["server"]+ev["validator"]+ev["root"]+ev["owner_cut"]+ev["minted"],
+			ev["incentive"]+ev["dividends"]+ev["owner_paid"]+ev["burned"]+ev["recycled"]+ev["unpaid"])
+		require.Greater(t, ev["dividends"], ev["validator"], "the root bucket reaches the validator too")
+	}
 }
