@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,10 @@ type Config struct {
 	// CheckInvariants makes the chain verify its supply invariant after
 	// every block (slow; for tests and audits).
 	CheckInvariants bool `toml:"check_invariants"`
+	// MemoryLimit is the Go runtime's soft memory limit, e.g. "900MiB":
+	// the garbage collector works harder near it instead of letting the
+	// heap double. "0" disables it; the GOMEMLIMIT variable wins over it.
+	MemoryLimit Bytes `toml:"memory_limit"`
 }
 
 // Default ports. 9944 is the port btcli's "local" network uses.
@@ -50,6 +55,7 @@ func DefaultConfig() Config {
 		LogLevel:      "info",
 		LogFormat:     "text",
 		CommitTimeout: Duration(30 * time.Second),
+		MemoryLimit:   900 << 20,
 	}
 }
 
@@ -91,6 +97,43 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// Bytes is a size written in TOML as "900MiB", "1GiB", "512KiB" or a
+// plain number of bytes.
+type Bytes int64
+
+var byteUnits = []struct {
+	suffix string
+	mult   int64
+}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}, {"", 1}}
+
+// MarshalText implements encoding.TextMarshaler.
+func (b Bytes) MarshalText() ([]byte, error) {
+	for _, u := range byteUnits[:3] {
+		if b != 0 && int64(b)%u.mult == 0 {
+			return fmt.Appendf(nil, "%d%s", int64(b)/u.mult, u.suffix), nil
+		}
+	}
+	return fmt.Appendf(nil, "%d", int64(b)), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (b *Bytes) UnmarshalText(text []byte) error {
+	s := strings.TrimSpace(string(text))
+	for _, u := range byteUnits {
+		num, ok := strings.CutSuffix(s, u.suffix)
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+		if err != nil || n < 0 || n > (1<<62)/u.mult {
+			break
+		}
+		*b = Bytes(n * u.mult)
+		return nil
+	}
+	return fmt.Errorf("invalid size %q: want e.g. 900MiB, 1GiB or a number of bytes", s)
 }
 
 // ErrNoHome is returned (wrapped) when a home has not been initialised.

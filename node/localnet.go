@@ -77,7 +77,7 @@ func initLocalnet(o LocalnetOptions) error {
 		return fmt.Errorf("node: localnet genesis: %w", err)
 	}
 	cfg := DefaultConfig()
-	cfg.MetricsAddr = "" // several localnets may run side by side
+	cfg.MetricsAddr = ""  // several localnets may run side by side
 	cfg.LogLevel = "warn" // the CLI prints what a developer needs
 	_, err = Init(o.Home, InitOptions{
 		ChainID: chainID, Moniker: "localnet", AppState: appState, Config: cfg,

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -92,6 +93,9 @@ func New(home string, o Options) (*Node, error) {
 	logger := o.Logger
 	if logger == nil {
 		logger = newLogger(cfg.LogFormat, level)
+	}
+	if cfg.MemoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(cfg.MemoryLimit))
 	}
 	cometLevel := slog.LevelError
 	if level <= slog.LevelDebug {
