@@ -38,7 +38,8 @@ func runCoinbase(s *State, b Block) {
 	ep := s.EmissionParams()
 	minted := s.NextBlockEmission()
 	subnets := s.NetUIDs()
-	injected := s.emitToSubnets(b, s.emittingSubnets(subnets), minted, ep)
+	emitting, tempos := s.emittingSubnets(subnets)
+	injected := s.emitToSubnets(b, emitting, minted, ep)
 	rest := minted - injected
 	if rest > 0 && s.Account(params.Treasury).Free+rest < s.Params().ExistentialDeposit {
 		rest = 0 // a few rao of rounding would leave the treasury below the existential deposit: not minted
@@ -47,7 +48,7 @@ func runCoinbase(s *State, b Block) {
 		s.mint(params.Treasury, rest, ReasonEmission)
 	}
 	s.setGlobalU64(globalBlockEmission, uint64(injected+rest))
-	s.runEpochs(b, subnets, ep)
+	s.runEpochs(b, subnets, tempos, ep)
 }
 
 // NextBlockEmission returns the TAO the next block mints: the block
@@ -72,23 +73,22 @@ type emittingSubnet struct {
 
 // emittingSubnets returns the subnets that receive emission
 // (get_subnets_to_emit_to): started with start_call, and with
-// registration allowed.
-func (s *State) emittingSubnets(subnets []tao.NetUID) []emittingSubnet {
-	var out []emittingSubnet
-	for _, n := range subnets {
-		info, ok := s.Subnet(n)
-		if !ok || !info.Started() {
-			continue
-		}
+// registration allowed; and the tempo of every subnet, aligned with
+// subnets, for the epoch schedule (one hyperparameter read per subnet).
+func (s *State) emittingSubnets(subnets []tao.NetUID) (out []emittingSubnet, tempos []uint16) {
+	tempos = make([]uint16, len(subnets))
+	for i, n := range subnets {
 		hp := s.Hyperparams(n)
-		if !hp.RegistrationAllowed {
+		tempos[i] = hp.Tempo
+		info, ok := s.Subnet(n)
+		if !ok || !info.Started() || !hp.RegistrationAllowed {
 			continue
 		}
 		p := s.Pool(n)
 		out = append(out, emittingSubnet{n: n, info: info, hp: hp, pool: p,
 			price: emission.MovingAlphaPrice(p.MovingPrice, false), last: s.SubnetEmission(n)})
 	}
-	return out
+	return out, tempos
 }
 
 // emitToSubnets shares minted TAO among subs (spec §2.3 steps 3–6), injects

@@ -98,7 +98,8 @@ func TestCoinbase_AlphaIssuanceDifferent(t *testing.T) {
 		p.MovingPrice = fixed.I96F32FromUint(c.MovingPrice)
 		s.setPool(n, p)
 	}
-	s.emitToSubnets(Block{Height: 2}, s.emittingSubnets(s.NetUIDs()), tao.Rao(in.BlockEmission), s.EmissionParams())
+	emitting, _ := s.emittingSubnets(s.NetUIDs())
+	s.emitToSubnets(Block{Height: 2}, emitting, tao.Rao(in.BlockEmission), s.EmissionParams())
 	for _, n := range []tao.NetUID{1, 2} {
 		require.Equal(t, tao.Rao(want.SubnetAlphaIn[string(rune('0'+n))]), s.Pool(n).AlphaIn, "subnet %d", n)
 		require.Equal(t, swap.DefaultQuoteWeight, s.Pool(n).QuoteWeight, "price-neutral injection at w = 0.5")
@@ -125,7 +126,8 @@ func TestCoinbase_OwnerCut(t *testing.T) {
 		found, err := s.setEmissionParam("subnet_owner_cut", cut)
 		require.True(t, found)
 		require.NoError(t, err)
-		s.emitToSubnets(Block{Height: 2}, s.emittingSubnets(s.NetUIDs()), 0, s.EmissionParams())
+		emitting, _ := s.emittingSubnets(s.NetUIDs())
+		s.emitToSubnets(Block{Height: 2}, emitting, 0, s.EmissionParams())
 		require.Equal(t, tao.Rao(want.Pending[i]), s.Pending(1).OwnerCut, "cut %d", cut)
 		require.Equal(t, tao.Rao(in.AlphaPerBlock), s.SubnetEmission(1).AlphaOut)
 		require.NoError(t, CheckInvariants(s))

@@ -16,11 +16,11 @@ import (
 // runEpochs is drain_pending followed by distribute_emissions_to_subnets:
 // in netuid order, every due subnet runs its epoch, at most
 // MaxEpochsPerBlock of them; the others are deferred to the next block.
-func (s *State) runEpochs(b Block, subnets []tao.NetUID, ep EmissionParams) {
+func (s *State) runEpochs(b Block, subnets []tao.NetUID, tempos []uint16, ep EmissionParams) {
 	var ran uint64
-	for _, n := range subnets {
+	for i, n := range subnets {
 		sc := s.Schedule(n)
-		if !sc.Due(s.Hyperparams(n).Tempo, b.Height) {
+		if !sc.Due(tempos[i], b.Height) {
 			continue
 		}
 		if ran >= ep.MaxEpochsPerBlock {
@@ -129,7 +129,8 @@ func PreviewEpochInput(s *State, n tao.NetUID, height tao.BlockHeight) yuma.Inpu
 	br := s.Branch().Mute()
 	ep := br.EmissionParams()
 	b := Block{Height: height}
-	br.emitToSubnets(b, br.emittingSubnets(br.NetUIDs()), br.NextBlockEmission(), ep)
+	emitting, _ := br.emittingSubnets(br.NetUIDs())
+	br.emitToSubnets(b, emitting, br.NextBlockEmission(), ep)
 	lastStep := br.advanceSchedule(n, br.Schedule(n), b)
 	p := br.Pending(n)
 	in, _ := br.epochInput(n, height, p.Server.SaturatingAdd(p.Validator).SaturatingAdd(p.Root), lastStep, ep)
