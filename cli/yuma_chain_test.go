@@ -56,6 +56,12 @@ func TestYumaEpoch_MatchesChain(t *testing.T) {
 	chainAPI.SetLatestState(h.App.LatestState)
 	srv := httptest.NewServer(api.New(api.Config{}, chainAPI, apitest.NewConsensus(testutil.ChainID)).Handler())
 	defer srv.Close()
+	for path, want := range map[string]int{"/v1/subnets/99/epoch-input": http.StatusNotFound, "/v1/subnets/x/epoch-input": http.StatusBadRequest} {
+		resp, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, want, resp.StatusCode, path)
+	}
 
 	sawFraction := false
 	for epoch := range 3 {
