@@ -28,5 +28,6 @@ func BeginBlock(s *State, b Block) {
 }
 
 // EndBlock runs the end-of-block steps, after the block's transactions.
-// It has none yet; epochs will run here.
+// It has none: epochs run in BeginBlock, as subtensor's on_initialize runs
+// them (docs/emission.md).
 func EndBlock(s *State, b Block) {}

@@ -6,9 +6,9 @@
 // Driving it (what app does for each block):
 //
 //	st := chain.NewState(store.NewReadCache(s)) // a branch of the store
-//	chain.BeginBlock(st, b)                  // emission (later: coinbase)
+//	chain.BeginBlock(st, b)                     // burn decay, coinbase, epochs
 //	for each tx: res := chain.Apply(st, b, t, sigVerified)
-//	chain.EndBlock(st, b)                    // (later: epochs)
+//	chain.EndBlock(st, b)                       // nothing yet
 //	cache.Write(); appHash := s.WorkingHash()
 //
 // Genesis is InitGenesis; reads for queries use NewQueryState over a
