@@ -2,6 +2,7 @@ package chain
 
 import (
 	"encoding/json"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -253,5 +254,47 @@ func TestCoinbase_RootShare(t *testing.T) {
 		require.Equal(t, ev["server"]+ev["validator"]+ev["root"]+ev["owner_cut"]+ev["minted"],
 			ev["incentive"]+ev["dividends"]+ev["owner_paid"]+ev["burned"]+ev["recycled"]+ev["unpaid"])
 		require.Greater(t, ev["dividends"], ev["validator"], "the root bucket reaches the validator too")
+	}
+}
+
+// TestCoinbase_MovingPriceVectors runs subtensor's moving-price tests
+// through the block step: a subnet at a spot price of at least 1 TAO
+// (the EMA caps it at 1), its moving price updated once per block.
+func TestCoinbase_MovingPriceVectors(t *testing.T) {
+	for _, src := range []string{
+		"pallets/subtensor/src/tests/coinbase.rs::test_coinbase_moving_prices",
+		"pallets/subtensor/src/tests/coinbase.rs::test_update_moving_price_after_time",
+	} {
+		v := loadCoinbaseVector(t, src)
+		var in struct {
+			MovingAlpha   float64 `json:"SubnetMovingAlpha"`
+			FirstEmission uint64  `json:"FirstEmissionBlockNumber"`
+			Block         uint64  `json:"current_block"`
+			HalvingBlocks uint64  `json:"EMAPriceHalvingBlocks"`
+			Iterations    int     `json:"iterations"`
+		}
+		var want struct {
+			MovingPrice float64 `json:"moving_price"`
+		}
+		require.NoError(t, json.Unmarshal(v.Inputs, &in))
+		require.NoError(t, json.Unmarshal(v.Expected, &want))
+		s := epochState(t)
+		buildSubnet(t, s, 1, 0, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO, cbSubnet{owner: acct(1), ownerHotkey: acct(2)}) // tempo 0: no epochs
+		info, _ := s.Subnet(1)
+		info.FirstEmissionBlock = tao.BlockHeight(in.FirstEmission)
+		s.setSubnet(1, info)
+		hp := s.Hyperparams(1)
+		hp.EMAPriceHalvingBlocks = in.HalvingBlocks
+		s.setHyperparams(1, hp)
+		alpha, err := fixed.ParseI96F32(strconv.FormatFloat(in.MovingAlpha, 'f', -1, 64))
+		require.NoError(t, err)
+		_, lo := alpha.Bits()
+		_, err = s.setEmissionParam("subnet_moving_alpha", lo)
+		require.NoError(t, err)
+		for i := range max(in.Iterations, 1) {
+			BeginBlock(s, Block{Height: tao.BlockHeight(in.Block) + tao.BlockHeight(i)})
+		}
+		got := s.Pool(1).MovingPrice.Float64()
+		require.InDelta(t, want.MovingPrice, got, 1e-3, src)
 	}
 }
