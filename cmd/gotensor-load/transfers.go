@@ -103,7 +103,7 @@ func runTransfers(ctx context.Context, args []string) error {
 	return measure(ctx, c, signed, cfg, nodeHeight)
 }
 
-// fund gives every sender 1,000 TAO from //Alice on a remote node.
+// fund gives every sender 100 TAO from //Alice on a remote node.
 func fund(ctx context.Context, c *client.Client, pairs []*keys.Pair) error {
 	alice, err := keys.FromURI("//Alice")
 	if err != nil {
@@ -116,7 +116,7 @@ func fund(ctx context.Context, c *client.Client, pairs []*keys.Pair) error {
 	fmt.Printf("funding %d senders from //Alice…\n", len(pairs))
 	for i, p := range pairs {
 		wait := i == len(pairs)-1
-		if _, err := s.Send(ctx, tx.Transfer{Dest: p.Public(), Amount: 1000 * tao.RaoPerTAO}, wait); err != nil {
+		if _, err := s.Send(ctx, tx.Transfer{Dest: p.Public(), Amount: 100 * tao.RaoPerTAO}, wait); err != nil {
 			return fmt.Errorf("funding sender %d: %w", i, err)
 		}
 	}
