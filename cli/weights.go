@@ -141,6 +141,10 @@ func (a *app) weightsSession(ctx context.Context, f *weightsFlags) (*weightsSess
 	if err != nil {
 		return nil, err
 	}
+	if tao.NetUID(f.netuid) == tao.RootNetUID {
+		return nil, withHint(fmt.Errorf("%w: weights cannot be set on netuid 0", tx.ErrRootSubnet),
+			"set weights on the subnets themselves (netuid 1 and up)")
+	}
 	s := &weightsSession{c: c, n: tao.NetUID(f.netuid), hotkey: hk, store: weights.CommitStore{Dir: filepath.Join(wl.Dir(), "reveals")}}
 	rctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
@@ -169,8 +173,40 @@ func (s *weightsSession) refresh(ctx context.Context) error {
 	return nil
 }
 
-// confirmRow shows the row about to be sent and asks to go on.
+// checkRow refuses a row that set_weights would refuse whatever happens
+// before it lands: the rules that depend only on the row and the subnet's
+// size (docs/weights.md, rules 4, 10, 11 and 12), with the chain's
+// messages. Under commit–reveal the chain checks them only at the reveal,
+// an epoch after a commit that has already spent the rate limit.
+func (s *weightsSession) checkRow(uids []tao.UID) error {
+	st := s.status
+	if len(uids) > int(st.N) {
+		return fmt.Errorf("%w: %d weights, netuid %d has %d neurons", tx.ErrTooManyWeights, len(uids), s.n, st.N)
+	}
+	seen := make(map[tao.UID]bool, len(uids))
+	for _, u := range uids {
+		if seen[u] {
+			return withHint(fmt.Errorf("%w: uid %d appears twice", tx.ErrDuplicateUIDs, u), "give each uid once")
+		}
+		seen[u] = true
+	}
+	for _, u := range uids {
+		if u >= tao.UID(st.N) {
+			return weightsError(s, fmt.Errorf("%w: uid %d, netuid %d has uids 0 to %d", tx.ErrInvalidUID, u, s.n, st.N-1))
+		}
+	}
+	self := len(uids) == 1 && uids[0] == tao.UID(st.UID)
+	if need := min(int(st.MinAllowedWeights), int(st.N)); !self && len(uids) < need {
+		return weightsError(s, fmt.Errorf("%w: %d weights, netuid %d requires at least %d", tx.ErrTooFewWeights, len(uids), s.n, need))
+	}
+	return nil
+}
+
+// confirmRow checks the row, shows it and asks to go on.
 func (a *app) confirmRow(s *weightsSession, f *weightsFlags, uids []tao.UID, vals []uint16, vk uint64, title string) (bool, error) {
+	if err := s.checkRow(uids); err != nil {
+		return false, err
+	}
 	given := map[int]float32{}
 	for i, u := range f.uids {
 		given[u] = f.weights[i]

@@ -174,12 +174,21 @@ func TestWeights_BadInputChangesNothing(t *testing.T) {
 		{"no weights", []string{"--uids", "1"}, "--weights is required"},
 		{"not a number", []string{"--uids", "1", "--weights", "x"}, "invalid argument"},
 		{"no subnet", []string{"--uids", "1", "--weights", "1", "--netuid", "77"}, "subnet 77 does not exist"},
+		{"root subnet", []string{"--uids", "1", "--weights", "1", "--netuid", "0"}, "weights cannot be set on netuid 0"},
+		// Under commit-reveal (on here) the chain would take the commit and
+		// refuse only the reveal, an epoch later.
+		{"duplicate uids", []string{"--uids", "1,1", "--weights", "0.3,0.7"}, "duplicate uids in weights: uid 1 appears twice"},
+		{"uid out of range", []string{"--uids", "1,9", "--weights", "0.3,0.7"}, "uid 9, netuid " + wn.netuid() + " has uids 0 to 2"},
+		{"more weights than neurons", []string{"--uids", "0,1,2,3", "--weights", "1,1,1,1"}, "4 weights, netuid " + wn.netuid() + " has 3 neurons"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			args := append([]string{"weights", "set", "--netuid", wn.netuid(), "--no-prompt"}, c.args...)
-			requireFails(t, run(t, "", wn.cmd(args...)...), c.want)
-		})
+		for _, sub := range []string{"set", "commit"} {
+			t.Run(sub+" "+c.name, func(t *testing.T) {
+				args := append([]string{"weights", sub, "--netuid", wn.netuid(), "--no-prompt"}, c.args...)
+				requireFails(t, run(t, "", wn.cmd(args...)...), c.want)
+			})
+		}
 	}
+	require.NoDirExists(t, filepath.Join(wn.args[1], "alice", "reveals"), "no commit saved")
 	r := run(t, "", wn.cmd("weights", "set", "--uids", "1", "--weights", "1", "--no-prompt")...)
 	requireFails(t, r, "--netuid is required")
 	require.Equal(t, 2, r.code)
