@@ -227,3 +227,68 @@ func TestEpoch_OwnerIncentiveWithheld(t *testing.T) {
 		require.Equal(t, "1", s.SubnetEmission(1).MinerBurned.String(), "all of the miner emission was withheld")
 	}
 }
+
+// FuzzEpochFromState builds a subnet from the fuzzer's bytes — neuron
+// count, stakes (alpha and root), weight rows, previous permits,
+// hyperparameter switches, owner-owned hotkeys — and runs its epoch
+// through the block step: it must not panic, and the supply invariants and
+// the epoch's accounting must hold.
+func FuzzEpochFromState(f *testing.F) {
+	f.Add([]byte{3, 0, 10, 20, 30, 1, 2, 3, 0xff, 7, 9})
+	f.Add([]byte{0})
+	f.Add([]byte{16, 0xff, 0xfe, 0, 0, 0, 1, 200, 100, 50, 25, 12, 6, 3, 1, 0, 0, 0, 0, 0, 9, 9, 9, 9})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		next := func() byte {
+			if len(data) == 0 {
+				return 0
+			}
+			b := data[0]
+			data = data[1:]
+			return b
+		}
+		neurons := int(next() % 17)
+		flags := next()
+		s := epochState(t)
+		sn := cbSubnet{owner: acct(1), ownerHotkey: acct(2)}
+		for i := range neurons {
+			sn.hotkeys = append(sn.hotkeys, benchAcct(3, 1, i))
+			cold := benchAcct(4, 1, i)
+			if next()%5 == 0 {
+				cold = acct(1) // some hotkeys belong to the owner
+			}
+			sn.coldkeys = append(sn.coldkeys, cold)
+		}
+		buildSubnet(t, s, 1, 4, 1000*tao.RaoPerTAO, 1000*tao.RaoPerTAO, sn)
+		hp := s.Hyperparams(1)
+		hp.Yuma3On, hp.LiquidAlphaOn, hp.CommitRevealEnabled = flags&1 != 0, flags&2 != 0, false
+		hp.RecycleOrBurn = flags&4 != 0
+		hp.MaxAllowedValidators = uint16(next()%8) + 1
+		s.setHyperparams(1, hp)
+		n := neurons + 1
+		permits := make([]yuma.Result, n)
+		for i, hk := range sn.hotkeys {
+			if a := tao.Rao(next()) * tao.RaoPerTAO / 4; a > 0 {
+				giveStake(t, s, 1, sn.coldkeys[i], hk, a)
+			}
+			if r := tao.Rao(next()) * tao.RaoPerTAO; r > 0 && flags&8 != 0 {
+				giveRootStake(t, s, sn.coldkeys[i], hk, r)
+			}
+			permits[i+1].ValidatorPermit = next()%2 == 0
+			row := make([]yuma.Entry, 0, 4)
+			seen := make([]bool, n)
+			for range next() % 5 {
+				uid := int(next()) % n // rows as set_weights stores them: uids in range, each once
+				if !seen[uid] {
+					seen[uid] = true
+					row = append(row, yuma.Entry{UID: uint16(uid), Value: uint16(next()) << 8})
+				}
+			}
+			s.setWeightsRow(1, tao.UID(i+1), row)
+			s.setLastUpdate(1, tao.UID(i+1), tao.BlockHeight(next()%4))
+		}
+		s.persistEpoch(1, permits)
+		ev := runToEpoch(t, s, 1)
+		require.Equal(t, ev["server"]+ev["validator"]+ev["root"]+ev["owner_cut"]+ev["minted"],
+			ev["incentive"]+ev["dividends"]+ev["owner_paid"]+ev["burned"]+ev["recycled"]+ev["unpaid"], "%v", ev)
+	})
+}
