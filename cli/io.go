@@ -339,14 +339,20 @@ func (a *app) progress(msg string) (update func(string), stop func()) {
 		frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
+		// Lines are redrawn over the previous one with spaces rather than
+		// the erase-line sequence, so NO_COLOR leaves no escape code at all.
+		width := 0
 		for i := 0; ; i++ {
 			mu.Lock()
 			m := msg
 			mu.Unlock()
-			fmt.Fprintf(a.errOut, "\r\x1b[K%s %s", a.paint(cyan, frames[i%len(frames)]), m)
+			frame := frames[i%len(frames)]
+			w := utf8.RuneCountInString(frame) + 1 + utf8.RuneCountInString(m)
+			fmt.Fprintf(a.errOut, "\r%s %s%s", a.paint(cyan, frame), m, strings.Repeat(" ", max(width-w, 0)))
+			width = max(width, w)
 			select {
 			case <-done:
-				fmt.Fprintf(a.errOut, "\r\x1b[K")
+				fmt.Fprintf(a.errOut, "\r%s\r", strings.Repeat(" ", width))
 				return
 			case <-t.C:
 			}
