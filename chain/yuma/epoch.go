@@ -64,6 +64,7 @@ type epoch struct {
 	dividends      []fixed.I32F32 // D
 	bonds          *matrix        // B' as stored
 	regAt          []uint64       // registration block per uid
+	unitWeights    bool           // every entry of w lies in [0, 1]
 }
 
 func (e *epoch) isOwnerUID(i int) bool { return i == e.owner }
@@ -158,7 +159,9 @@ func (e *epoch) weights() {
 	}
 	w := e.ws.weights.reset(e.n, capacity)
 	col, val := w.col, w.val // locals keep the hot loop in registers
-	n, regAt := e.n, e.regAt
+	regAt := e.regAt
+	sorted := true
+	e.unitWeights = true
 	for i := range e.in.Neurons {
 		nr := &e.in.Neurons[i]
 		rowStart := len(col)
@@ -168,32 +171,46 @@ func (e *epoch) weights() {
 			if e.isOwnerUID(i) {
 				self = -1
 			}
-			lastUpdate, commit := nr.LastUpdate, NoCommit
-			if p.CommitReveal {
-				commit = nr.CommitBlock
+			// A weight towards j survives the masks when
+			// registered_at_j < last_update and, with commit–reveal,
+			// registered_at_j <= commit_block: registered_at_j < bound.
+			bound := nr.LastUpdate
+			if p.CommitReveal && nr.CommitBlock < bound {
+				bound = nr.CommitBlock + 1
 			}
+			last := -1
 			for _, en := range nr.Weights {
 				j := int(en.UID)
-				switch {
-				case j >= n, j == self, lastUpdate <= regAt[j], commit < regAt[j]:
+				if j >= len(regAt) || j == self || regAt[j] >= bound {
 					continue
 				}
+				sorted = sorted && j > last
+				last = j
 				col = append(col, en.UID)
 				val = append(val, fixed.I32F32FromInt(int64(en.Value)))
 				total += uint64(en.Value)
 			}
 		}
+		if total >= 1<<31 { // see normalizeWeightRow: values may leave [0, 1]
+			e.unitWeights = false
+		}
 		normalizeWeightRow(val[rowStart:], total)
 		w.start = append(w.start, len(col))
 	}
 	w.col, w.val = col, val
+	if sorted {
+		w.order = orderSorted
+	} else {
+		w.order = orderUnsorted
+	}
 	e.w = w
 }
 
 // normalizeWeightRow divides a row of integer-valued weights by its sum
 // when that is positive (inplace_row_normalize_sparse); total is the sum of
 // the u16 values. While the I32F32 sum, total<<32, does not wrap,
-// (w<<32).SafeDiv(total<<32) is w·2^32/total, an integer division.
+// (w<<32).SafeDiv(total<<32) is w·2^32/total, an integer division, whose
+// result lies in [0, 1].
 func normalizeWeightRow(row []fixed.I32F32, total uint64) {
 	if total >= 1<<31 { // the I32F32 sum wraps, as it does in Rust
 		if s := sum(row); s.Cmp(fixed.I32F32{}) > 0 {
@@ -204,8 +221,9 @@ func normalizeWeightRow(row []fixed.I32F32, total uint64) {
 	if total == 0 {
 		return
 	}
+	d := newDivisor(total)
 	for k, v := range row {
-		row[k] = fixed.I32F32FromBits(int64(uint64(v.ToInt()) << 32 / total))
+		row[k] = fixed.I32F32FromBits(int64(d.div(uint64(v.Bits()))))
 	}
 }
 

@@ -1,6 +1,7 @@
 package yuma
 
 import (
+	"math/bits"
 	"slices"
 
 	"github.com/gotensor/gotensor/fixed"
@@ -12,35 +13,56 @@ import (
 // count with score 0.
 func consensus(stake []fixed.I32F32, w *matrix, kappa fixed.I32F32) []fixed.I32F32 {
 	out := make([]fixed.I32F32, w.n)
+	newColumnMedians(stake, w, kappa).each(w, func(j int, _ []int64, c fixed.I32F32) { out[j] = c })
+	return out
+}
+
+// columnMedians computes the consensus column by column: the validators
+// with positive stake, their stakes renormalised, and the minority
+// Σs − κ below which the median lies.
+type columnMedians struct {
+	rows     []int   // uids of the validators with positive stake
+	stake    []int64 // their renormalised stakes (raw I32F32)
+	minority int64
+	total    int64 // Σ stake
+}
+
+func newColumnMedians(stake []fixed.I32F32, w *matrix, kappa fixed.I32F32) *columnMedians {
+	cm := &columnMedians{}
 	var use []fixed.I32F32 // positive stakes, renormalised
-	var rowOf []int        // their uids
 	for i, s := range stake[:min(len(stake), w.rows())] {
 		if s.Cmp(fixed.I32F32{}) > 0 {
 			use = append(use, s)
-			rowOf = append(rowOf, i)
+			cm.rows = append(cm.rows, i)
 		}
-	}
-	if len(use) == 0 {
-		return out
 	}
 	normalize(use)
 	stakeSum := sum(use)
-	minority := stakeSum.SaturatingSub(kappa)
-
-	raw := make([]int64, len(use))
+	cm.minority, cm.total = stakeSum.SaturatingSub(kappa).Bits(), stakeSum.Bits()
+	cm.stake = make([]int64, len(use))
 	for k, s := range use {
-		raw[k] = s.Bits()
+		cm.stake[k] = s.Bits()
 	}
-	m := newMedian(len(use))
-	median := func(j int, col []scored) {
-		out[j] = m.weighted(col, minority, stakeSum)
+	return cm
+}
+
+// each calls visit(j, scores, c) for every column j holding an entry of one
+// of the rows, scores[r] being row rows[r]'s weight there (0 if none; for
+// a repeated uid the last) and c the column's consensus. A column without
+// such entries has consensus 0 and is not visited.
+func (cm *columnMedians) each(w *matrix, visit func(j int, scores []int64, c fixed.I32F32)) {
+	if len(cm.rows) == 0 {
+		return
+	}
+	m := newMedian(len(cm.rows))
+	f := func(j int, scores []int64) {
+		visit(j, scores, fixed.I32F32FromBits(m.column(scores, cm.stake, cm.minority, cm.total)))
 	}
 	if w.sorted() {
-		columnsByBlock(w, rowOf, raw, median)
+		columnsByBlock(w, cm.rows, f)
 	} else {
-		columnsByTranspose(w, rowOf, raw, median)
+		columnsByTranspose(w, cm.rows, f)
 	}
-	return out
 }
 
 // scored is one validator's weight in a column (score) with its stake, as
@@ -48,36 +70,30 @@ func consensus(stake []fixed.I32F32, w *matrix, kappa fixed.I32F32) []fixed.I32F
 type scored struct{ score, stake int64 }
 
 // columnBlock is how many columns columnsByBlock gathers at a time: the
-// block (columnBlock × validators entries) stays in cache.
+// block (columnBlock × validators scores) stays in cache.
 const columnBlock = 64
 
-// columnsByBlock calls f(j, col) for every column j with a non-zero entry,
-// col[k] holding row rowOf[k]'s weight in column j (0 if none) and stake[k];
-// a column without entries has median 0 and is skipped. Every row must be
-// strictly increasing (w.sorted()): each is then read sequentially, one
-// block of columns at a time, which keeps memory access streaming.
-func columnsByBlock(w *matrix, rowOf []int, stake []int64, f func(j int, col []scored)) {
-	k := len(rowOf)
+// columnsByBlock calls f(j, scores) for every column j with an entry in one
+// of the rows, scores[k] holding row rows[k]'s weight in column j (0 if
+// none). Every row must be strictly increasing (w.sorted()): each is then
+// read sequentially, one block of columns at a time, which keeps memory
+// access streaming.
+func columnsByBlock(w *matrix, rows []int, f func(j int, scores []int64)) {
+	k := len(rows)
 	cursor := make([]int, k)
-	for r, i := range rowOf {
+	for r, i := range rows {
 		cursor[r] = w.start[i]
 	}
-	block := make([]scored, columnBlock*k)
-	empty := make([]scored, k) // a column without entries: scores 0
-	for r, st := range stake {
-		empty[r].stake = st
-	}
+	block := make([]int64, columnBlock*k)
 	var nonzero [columnBlock]bool
 	for j0 := 0; j0 < w.n; j0 += columnBlock {
-		for d := range columnBlock {
-			copy(block[d*k:(d+1)*k], empty)
-		}
+		clear(block)
 		nonzero = [columnBlock]bool{}
-		for r, i := range rowOf {
+		for r, i := range rows {
 			c, end := cursor[r], w.start[i+1]
 			for ; c < end && int(w.col[c]) < j0+columnBlock; c++ {
 				d := int(w.col[c]) - j0
-				block[d*k+r].score = w.val[c].Bits()
+				block[d*k+r] = w.val[c].Bits()
 				nonzero[d] = true
 			}
 			cursor[r] = c
@@ -92,9 +108,9 @@ func columnsByBlock(w *matrix, rowOf []int, stake []int64, f func(j int, col []s
 
 // columnsByTranspose is columnsByBlock for arbitrary rows: it transposes
 // them first, in row order so that a repeated uid overwrites as in Rust.
-func columnsByTranspose(w *matrix, rowOf []int, stake []int64, f func(j int, col []scored)) {
+func columnsByTranspose(w *matrix, rows []int, f func(j int, scores []int64)) {
 	colStart := make([]int, w.n+1)
-	for _, i := range rowOf {
+	for _, i := range rows {
 		cols, _ := w.row(i)
 		for _, j := range cols {
 			if int(j) < w.n {
@@ -108,7 +124,7 @@ func columnsByTranspose(w *matrix, rowOf []int, stake []int64, f func(j int, col
 	fill := slices.Clone(colStart[:w.n])
 	colK := make([]int32, colStart[w.n])
 	colV := make([]fixed.I32F32, colStart[w.n])
-	for k, i := range rowOf {
+	for k, i := range rows {
 		cols, vals := w.row(i)
 		for e, j := range cols {
 			if int(j) < w.n {
@@ -117,32 +133,92 @@ func columnsByTranspose(w *matrix, rowOf []int, stake []int64, f func(j int, col
 			}
 		}
 	}
-	col := make([]scored, len(rowOf))
-	for r, st := range stake {
-		col[r].stake = st
-	}
+	scores := make([]int64, len(rows))
 	for j := range w.n {
 		a, b := colStart[j], colStart[j+1]
 		if a == b {
 			continue
 		}
 		for e := a; e < b; e++ {
-			col[colK[e]].score = colV[e].Bits()
+			scores[colK[e]] = colV[e].Bits()
 		}
-		f(j, col)
+		f(j, scores)
 		for e := a; e < b; e++ {
-			col[colK[e]].score = 0
+			scores[colK[e]] = 0
 		}
 	}
 }
 
-// median holds the scratch space of weighted, reused across columns.
+// median holds the scratch space of weighted and column, reused across
+// columns.
 type median struct {
-	buf [2][]scored // two generations of partitions
+	buf  [2][]scored // two generations of partitions
+	sel  []scored    // the entries column hands to the quickselect
+	hist []int64     // stake per bucket of scores
 }
 
 func newMedian(k int) *median {
-	return &median{buf: [2][]scored{make([]scored, k), make([]scored, k)}}
+	// About one entry per bucket, at most 256 buckets to scan.
+	buckets := 1 << min(8, max(0, bits.Len(uint(k))-1))
+	return &median{
+		buf:  [2][]scored{make([]scored, k), make([]scored, k)},
+		sel:  make([]scored, k),
+		hist: make([]int64, buckets, 256),
+	}
+}
+
+// narrowFrom is the column size from which column buckets the scores
+// before the quickselect.
+const narrowFrom = 16
+
+// column is weighted for the pairs (scores[r], stake[r]), with the
+// minority and the stake sum as raw bits. Since the result depends only on
+// the multiset of pairs (see weighted), it may narrow the search first: it
+// spreads the stake over buckets of equal width between the smallest and
+// the largest score, finds the bucket holding the median by the stake below
+// it, and hands only that bucket's entries to the quickselect, with the
+// stake below them. For the usual spread-out scores this leaves a handful
+// of entries, so a column costs three sequential passes instead of several
+// partitions.
+func (m *median) column(scores, stake []int64, minority, total int64) int64 {
+	k := len(scores)
+	if k < narrowFrom {
+		sel := m.sel[:k]
+		for r, x := range scores {
+			sel[r] = scored{x, stake[r]}
+		}
+		return m.selectFrom(sel, minority, 0, total)
+	}
+	lo, hi := minMax(scores)
+	switch {
+	case lo == hi || minority < 0:
+		return lo
+	case minority >= total:
+		return hi
+	}
+	// Offsets from lo as unsigned words, so that any span fits; at most
+	// len(m.hist) <= 256 buckets.
+	span := uint64(hi) - uint64(lo)
+	shift := uint(max(0, bits.Len64(span)-bits.Len(uint(len(m.hist)-1)))) & 63
+	hist := (*[256]int64)(m.hist[:256])
+	clear(hist[:len(m.hist)])
+	stake = stake[:len(scores)]
+	for r, x := range scores {
+		hist[uint8((uint64(x)-uint64(lo))>>shift)] += stake[r]
+	}
+	// The bucket b with stake(below b) <= minority < stake(up to b): it
+	// exists because the buckets' stakes add up to total > minority.
+	b, below := 0, int64(0)
+	for minority >= below+hist[uint8(b)] {
+		below += hist[uint8(b)]
+		b++
+	}
+	sel, c := m.sel[:len(scores)], 0
+	for r, x := range scores {
+		sel[c] = scored{x, stake[r]}
+		c += b2i((uint64(x)-uint64(lo))>>shift == uint64(b))
+	}
+	return m.selectFrom(sel[:c], minority, below, below+hist[b])
 }
 
 // weighted is subtensor's weighted_median of the column's scores: a
@@ -162,14 +238,19 @@ func newMedian(k int) *median {
 // at most 2^32 raw), so no sum overflows and plain adds equal Rust's
 // saturating ones.
 func (m *median) weighted(col []scored, minority, hi fixed.I32F32) fixed.I32F32 {
-	minor, lo, h := minority.Bits(), int64(0), hi.Bits()
-	cur := col
-	for iter := 0; iter <= len(col); iter++ {
+	return fixed.I32F32FromBits(m.selectFrom(col, minority.Bits(), 0, hi.Bits()))
+}
+
+// selectFrom runs weighted's quickselect on cur, the entries whose scores
+// lie between those of entries of stake lo below them and entries of stake
+// total-h above them (so h-lo is cur's stake). cur must not live in m.buf.
+func (m *median) selectFrom(cur []scored, minor, lo, h int64) int64 {
+	for iter, limit := 0, len(cur); iter <= limit; iter++ { // each pass drops the pivot
 		switch len(cur) {
 		case 0:
-			return fixed.I32F32{}
+			return 0
 		case 1:
-			return fixed.I32F32FromBits(cur[0].score)
+			return cur[0].score
 		}
 		pivot := medianOf3(cur[0].score, cur[len(cur)/2].score, cur[len(cur)-1].score)
 		dst := m.buf[iter%2][:len(cur)] // never the buffer cur lives in
@@ -182,10 +263,10 @@ func (m *median) weighted(col []scored, minority, hi fixed.I32F32) fixed.I32F32 
 			lo = h - hiStake
 			cur = dst[ur:]
 		default:
-			return fixed.I32F32FromBits(pivot)
+			return pivot
 		}
 	}
-	return fixed.I32F32{}
+	return 0
 }
 
 // split copies the entries of src scoring below pivot to the front of dst
@@ -205,6 +286,20 @@ func split(src, dst []scored, pivot int64) (nl, ur int, loStake, hiStake int64) 
 		hiStake += e.stake & -int64(gt)
 	}
 	return nl, u + 1, loStake, hiStake
+}
+
+// minMax returns the smallest and the largest of a non-empty s. It is not
+// inlined: on its own the compiler makes the loop branch-free (conditional
+// moves), inlined into column it branches, mispredicting on spread scores.
+//
+//go:noinline
+func minMax(s []int64) (lo, hi int64) {
+	lo, hi = s[0], s[0]
+	for _, x := range s {
+		lo = min(lo, x)
+		hi = max(hi, x)
+	}
+	return lo, hi
 }
 
 // medianOf3 is a cheap pivot close to the middle of the scores.
