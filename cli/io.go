@@ -35,13 +35,13 @@ func newApp(in io.Reader, out, errOut io.Writer) *app {
 }
 
 // setup runs before every command: --json implies --no-prompt, and colour
-// is used only on a terminal without NO_COLOR.
+// is used only on a terminal without NO_COLOR (set to a non-empty value, as
+// no-color.org defines it).
 func (a *app) setup(*cobra.Command) error {
 	if a.jsonOut {
 		a.noPrompt = true
 	}
-	_, noColor := os.LookupEnv("NO_COLOR")
-	a.color = !noColor && !a.jsonOut && isTerminal(a.out)
+	a.color = os.Getenv("NO_COLOR") == "" && !a.jsonOut && isTerminal(a.out)
 	return nil
 }
 
