@@ -13,6 +13,7 @@ import (
 type Consensus interface {
 	Status(ctx context.Context) (*coretypes.ResultStatus, error)
 	Validators(ctx context.Context, height *int64, page, perPage *int) (*coretypes.ResultValidators, error)
+	Header(ctx context.Context, height *int64) (*coretypes.ResultHeader, error)
 	Block(ctx context.Context, height *int64) (*coretypes.ResultBlock, error)
 	BlockResults(ctx context.Context, height *int64) (*coretypes.ResultBlockResults, error)
 	Tx(ctx context.Context, hash []byte, prove bool) (*coretypes.ResultTx, error)

@@ -77,17 +77,23 @@ const alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 
 func TestStatus(t *testing.T) {
 	_, cons, chain, ts := newTestServer(t, api.Config{})
-	cons.AddBlock(nil, nil)
+	b1, _ := cons.AddBlock(nil, nil)
+	cons.AddBlock(nil, nil) // the block store may run ahead of the app's commit
 	halving := uint64(42)
 	chain.SetInfo(api.ChainInfo{
+		AppHash:     []byte{0xaa},
 		GenesisHash: make([]byte, 32), TotalIssuance: 5_000, BlockEmission: 1_000_000_000,
 		BlocksUntilHalving: &halving, TxFee: 100_000, ExistentialDeposit: 500,
 	})
+	chain.SetHeight(1)
 	var st apitypes.Status
 	resp := call(t, "GET", ts.URL+"/v1/status", "", "", &st)
 	require.Equal(t, 200, resp.StatusCode)
 	require.Equal(t, "test-chain", st.ChainID)
-	require.Equal(t, int64(1), st.Height)
+	require.Equal(t, int64(1), st.Height, "the app's last commit, not the block store's")
+	require.Equal(t, apitypes.Hash(b1.Header.Hash()), st.LatestBlockHash)
+	require.Equal(t, b1.Time, st.LatestBlockTime)
+	require.Equal(t, apitypes.Hash{0xaa}, st.AppHash)
 	require.Equal(t, tao.Rao(5_000), st.TotalIssuance)
 	require.Equal(t, tao.Rao(1_000_000_000), st.BlockEmission)
 	require.Equal(t, uint64(42), *st.BlocksUntilHalving)

@@ -38,6 +38,11 @@ var ErrNotReady = errors.New("api: the chain has no committed block yet")
 
 // ChainInfo holds the chain-wide figures of the last committed state.
 type ChainInfo struct {
+	// Height and AppHash identify the committed state the figures come
+	// from: the last block the app committed and the state root after it.
+	Height  int64
+	AppHash []byte
+
 	GenesisHash        []byte
 	TotalIssuance      tao.Rao
 	BlockEmission      tao.Rao  // what the next block mints at the current issuance

@@ -21,14 +21,15 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		s.writeInternal(w, r, err)
 		return
 	}
+	// Every figure describes the block the app last committed. CometBFT's
+	// block store runs ahead of it while a block executes, so its latest
+	// height is not used.
 	sync := st.SyncInfo
 	doc := apitypes.Status{
 		ChainID:            st.NodeInfo.Network,
 		GenesisHash:        info.GenesisHash,
-		Height:             sync.LatestBlockHeight,
-		LatestBlockTime:    sync.LatestBlockTime,
-		LatestBlockHash:    apitypes.Hash(sync.LatestBlockHash),
-		AppHash:            apitypes.Hash(sync.LatestAppHash),
+		Height:             info.Height,
+		AppHash:            apitypes.Hash(info.AppHash),
 		CatchingUp:         sync.CatchingUp,
 		TotalIssuance:      info.TotalIssuance,
 		BlockEmission:      info.BlockEmission,
@@ -38,6 +39,16 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		ExistentialDeposit: info.ExistentialDeposit,
 		NodeID:             string(st.NodeInfo.DefaultNodeID),
 		Validators:         []apitypes.Validator{},
+	}
+	if info.Height > 0 {
+		h := info.Height
+		hdr, err := s.cons.Header(ctx, &h)
+		if err != nil {
+			s.writeInternal(w, r, err)
+			return
+		}
+		doc.LatestBlockHash = apitypes.Hash(hdr.Header.Hash())
+		doc.LatestBlockTime = hdr.Header.Time
 	}
 	perPage := maxValidatorsShown
 	if vals, err := s.cons.Validators(ctx, nil, nil, &perPage); err == nil {

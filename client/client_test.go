@@ -78,6 +78,7 @@ func TestReads(t *testing.T) {
 	require.NoError(t, err)
 	f.chain.SetAccount(alice.Public(), 42, 3)
 	f.cons.AddBlock(nil, nil)
+	f.chain.SetHeight(1)
 	ctx := context.Background()
 
 	st, err := f.c.Status(ctx)
@@ -264,17 +265,18 @@ func TestSubscribe_ResumesAfterDisconnect(t *testing.T) {
 	}
 	// The subscription is registered once the server has answered; give
 	// the first block a few tries.
+	var h int64
 	require.Eventually(t, func() bool {
 		f.publish(nil, nil)
-		select {
-		case b := <-blocks:
-			return b.Height >= 1
-		case <-time.After(50 * time.Millisecond):
-			return false
+		for {
+			select {
+			case b := <-blocks:
+				h = b.Height
+			case <-time.After(50 * time.Millisecond):
+				return h >= 1
+			}
 		}
 	}, 5*time.Second, 10*time.Millisecond)
-	last, _ := f.c.Status(ctx)
-	h := last.Height
 
 	// Cut the connection; blocks committed meanwhile are replayed.
 	f.ts.CloseClientConnections()

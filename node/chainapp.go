@@ -1,6 +1,10 @@
 package node
 
 import (
+	"context"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
 	"github.com/gotensor/gotensor/api"
 	"github.com/gotensor/gotensor/app"
 	"github.com/gotensor/gotensor/chain"
@@ -44,21 +48,34 @@ func (r chainReader) Account(id tao.AccountID) (tao.Rao, uint64, int64, error) {
 func (r chainReader) LatestState() (*chain.State, int64, bool) { return r.app.LatestState() }
 
 func (r chainReader) Info() (api.ChainInfo, error) {
-	st, _, ok := r.app.LatestState()
-	if !ok {
-		return api.ChainInfo{}, api.ErrNotReady
+	// The figures and the app hash must describe the same commit; a
+	// commit between the two reads is retried.
+	for {
+		st, height, ok := r.app.LatestState()
+		if !ok {
+			return api.ChainInfo{}, api.ErrNotReady
+		}
+		last, err := r.app.Info(context.Background(), &abci.RequestInfo{})
+		if err != nil {
+			return api.ChainInfo{}, err
+		}
+		if last.LastBlockHeight != height {
+			continue
+		}
+		gh := st.GenesisHash()
+		p := st.Params()
+		info := api.ChainInfo{
+			Height:             height,
+			AppHash:            last.LastBlockAppHash,
+			GenesisHash:        gh[:],
+			TotalIssuance:      st.TotalIssuance(),
+			BlockEmission:      st.NextBlockEmission(),
+			TxFee:              p.TxFee,
+			ExistentialDeposit: p.ExistentialDeposit,
+		}
+		if at, blocks, ok := emission.NextHalving(info.TotalIssuance); ok {
+			info.BlocksUntilHalving, info.NextHalving = &blocks, &at
+		}
+		return info, nil
 	}
-	gh := st.GenesisHash()
-	p := st.Params()
-	info := api.ChainInfo{
-		GenesisHash:        gh[:],
-		TotalIssuance:      st.TotalIssuance(),
-		BlockEmission:      st.NextBlockEmission(),
-		TxFee:              p.TxFee,
-		ExistentialDeposit: p.ExistentialDeposit,
-	}
-	if at, blocks, ok := emission.NextHalving(info.TotalIssuance); ok {
-		info.BlocksUntilHalving, info.NextHalving = &blocks, &at
-	}
-	return info, nil
 }

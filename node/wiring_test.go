@@ -21,7 +21,8 @@ import (
 )
 
 // kvChain is a stand-in read side for CometBFT's example kvstore app, so
-// the node's wiring is tested independently of the chain.
+// the node's wiring is tested independently of the chain. It knows no
+// state: status figures and accounts are zero.
 type kvChain struct{}
 
 func (kvChain) Account(tao.AccountID) (tao.Rao, uint64, int64, error) { return 0, 0, 0, nil }
@@ -75,7 +76,6 @@ func TestNode_WiringWithKVStore(t *testing.T) {
 	var st apitypes.Status
 	require.Equal(t, 200, getJSON(t, n.APIURL()+"/v1/status", &st))
 	require.Equal(t, "wiring", st.ChainID)
-	require.GreaterOrEqual(t, st.Height, int64(2))
 	require.Len(t, st.Validators, 1)
 
 	resp, err := http.Post(n.APIURL()+"/v1/tx?wait=commit", "application/octet-stream", strings.NewReader("name=satoshi"))

@@ -69,11 +69,13 @@ func (c *Chain) Account(id tao.AccountID) (tao.Rao, uint64, int64, error) {
 	return a.free, a.nonce, c.height, nil
 }
 
-// Info implements api.Chain.
+// Info implements api.Chain; Height is the one SetHeight set.
 func (c *Chain) Info() (api.ChainInfo, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.info, nil
+	info := c.info
+	info.Height = c.height
+	return info, nil
 }
 
 // SetLatestState sets what LatestState returns, such as an app.App's
@@ -137,6 +139,8 @@ func (m *Consensus) AddBlock(txs [][]byte, results []*abci.ExecTxResult) (*cmtty
 	b := &cmttypes.Block{Header: cmttypes.Header{
 		ChainID: m.ChainID, Height: int64(len(m.blocks)) + 1,
 		Time: time.Unix(1_700_000_000+int64(len(m.blocks)), 0).UTC(),
+		// A header hashes only with a validator set.
+		ValidatorsHash: make([]byte, 32),
 	}}
 	res := make([]*abci.ExecTxResult, len(txs))
 	for i, t := range txs {
@@ -163,7 +167,7 @@ func (m *Consensus) Status(context.Context) (*coretypes.ResultStatus, error) {
 	}
 	if n := len(m.blocks); n > 0 {
 		last := m.blocks[n-1]
-		st.SyncInfo.LatestBlockHash = last.Hash()
+		st.SyncInfo.LatestBlockHash = last.Header.Hash()
 		st.SyncInfo.LatestBlockTime = last.Time
 	}
 	return st, nil
@@ -172,6 +176,15 @@ func (m *Consensus) Status(context.Context) (*coretypes.ResultStatus, error) {
 // Validators implements api.Consensus with one validator.
 func (m *Consensus) Validators(context.Context, *int64, *int, *int) (*coretypes.ResultValidators, error) {
 	return &coretypes.ResultValidators{Validators: []*cmttypes.Validator{{Address: make([]byte, 20), VotingPower: 10}}, Count: 1, Total: 1}, nil
+}
+
+// Header implements api.Consensus.
+func (m *Consensus) Header(ctx context.Context, h *int64) (*coretypes.ResultHeader, error) {
+	b, err := m.Block(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	return &coretypes.ResultHeader{Header: &b.Block.Header}, nil
 }
 
 // Block implements api.Consensus.
@@ -186,7 +199,7 @@ func (m *Consensus) Block(_ context.Context, h *int64) (*coretypes.ResultBlock, 
 		return nil, fmt.Errorf("height %d must be less than or equal to the current blockchain height %d", height, m.latestLocked())
 	}
 	b := m.blocks[height-1]
-	return &coretypes.ResultBlock{Block: b, BlockID: cmttypes.BlockID{Hash: b.Hash()}}, nil
+	return &coretypes.ResultBlock{Block: b, BlockID: cmttypes.BlockID{Hash: b.Header.Hash()}}, nil
 }
 
 // BlockResults implements api.Consensus.
