@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/gotensor/gotensor/subnets/template"
 )
 
 // Execute runs the gotensor command line with args (without the program
@@ -59,6 +61,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newNodeCmd(a),
 		newLocalnetCmd(a),
 		newTestnetCmd(a),
+		template.Command(),
 	)
 	return root
 }

@@ -381,5 +381,8 @@ func (v *taoValue) set(s string) error {
 	*v = taoValue(r)
 	return nil
 }
-func (v *taoValue) String() string { return tao.Rao(*v).TAOString() }
+func (v *taoValue) String() string {
+	s := strings.TrimRight(tao.Rao(*v).TAOString(), "0")
+	return strings.TrimSuffix(s, ".")
+}
 func (v *taoValue) boolean() bool  { return false }
