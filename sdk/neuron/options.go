@@ -385,4 +385,4 @@ func (v *taoValue) String() string {
 	s := strings.TrimRight(tao.Rao(*v).TAOString(), "0")
 	return strings.TrimSuffix(s, ".")
 }
-func (v *taoValue) boolean() bool  { return false }
+func (v *taoValue) boolean() bool { return false }
