@@ -3,41 +3,22 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
-)
 
-// openPTY opens a pseudo-terminal and returns its controlling side and the
-// terminal the program writes to.
-func openPTY(t *testing.T) (ctl, tty *os.File) {
-	t.Helper()
-	ctl, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals: %v", err)
-	}
-	t.Cleanup(func() { ctl.Close() })
-	require.NoError(t, unix.IoctlSetPointerInt(int(ctl.Fd()), unix.TIOCSPTLCK, 0))
-	n, err := unix.IoctlGetInt(int(ctl.Fd()), unix.TIOCGPTN)
-	require.NoError(t, err)
-	tty, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	require.NoError(t, err)
-	t.Cleanup(func() { tty.Close() })
-	return ctl, tty
-}
+	"github.com/gotensor/gotensor/internal/testutil"
+)
 
 // spinOnTerminal runs a spinner on a terminal for a few frames, with the
 // message changing to a shorter one, and returns what the terminal got.
 func spinOnTerminal(t *testing.T) string {
 	t.Helper()
-	ctl, tty := openPTY(t)
+	ctl, tty := testutil.OpenPTY(t)
 	a := newApp(strings.NewReader(""), tty, tty)
 	require.NoError(t, a.setup(nil))
 	update, stop := a.progress("waiting for a rather long thing")
