@@ -41,14 +41,18 @@ func (v divisor) div(n uint64) uint64 {
 }
 
 // divUnit is a.SafeDiv(d) for 0 <= a <= d (raw d >= 1), as when an entry
-// is divided by its column's sum or maximum. Below 1, (a<<32)/d fits 64
-// bits and the quotient is at most 1, so nothing overflows; a = 1 (a bond
-// at its maximum) takes the general division.
+// is divided by its column's sum or maximum: the quotient is at most 1, so
+// never overflows. Below 1, (a<<32)/d has a 64-bit numerator and takes the
+// reciprocal; from 1 on (a bond at its maximum, or a sum of repeated
+// entries) it takes a 128-by-64-bit division, whose high word a>>32 is
+// below d.
 func (v divisor) divUnit(a fixed.I32F32) fixed.I32F32 {
-	if a.Bits() >= unit {
-		return a.SafeDiv(fixed.I32F32FromBits(int64(v.d)))
+	x := uint64(a.Bits())
+	if x >= unit {
+		q, _ := bits.Div64(x>>32, x<<32, v.d)
+		return fixed.I32F32FromBits(int64(q))
 	}
-	return fixed.I32F32FromBits(int64(v.div(uint64(a.Bits()) << 32)))
+	return fixed.I32F32FromBits(int64(v.div(x << 32)))
 }
 
 // amount is Convert[I96F32](x).SaturatingMul(I96F32(emission)).ToUint(),

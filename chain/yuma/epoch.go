@@ -24,7 +24,14 @@ func Run(in Input) Output {
 // is ready to use; a Workspace is not safe for concurrent use.
 type Workspace struct {
 	weights, clipped, interpolated, prev, bonds, delta matrix
+	reference                                          bool  // tests: always take the reference steps (fused.go)
+	fused                                              uint8 // tests: which fused steps the last Run took (fusedSteps, fusedBonds)
 }
+
+const (
+	fusedSteps = 1 << iota // steps 6–8
+	fusedBonds             // steps 9–10
+)
 
 // Run is Run using w's memory.
 func (w *Workspace) Run(in Input) Output {
@@ -38,7 +45,19 @@ func (w *Workspace) Run(in Input) Output {
 	e.permits()
 	e.activeStake()
 	e.weights()
-	e.consensusAndIncentive()
+	w.fused = 0
+	if e.fastPath() {
+		w.fused = fusedSteps
+		e.consensusClipRanks()
+		if e.bondsFused() {
+			w.fused |= fusedBonds
+			return e.output()
+		}
+		// The reference bond steps read W̄, which the fused steps do not store.
+		e.clipped, _, _ = e.w.clip(&e.ws.clipped, e.cons, e.activeStakes)
+	} else {
+		e.consensusAndIncentive()
+	}
 	e.bondsAndDividends()
 	return e.output()
 }
@@ -158,13 +177,12 @@ func (e *epoch) weights() {
 		}
 	}
 	w := e.ws.weights.reset(e.n, capacity)
-	col, val := w.col, w.val // locals keep the hot loop in registers
-	regAt := e.regAt
+	col, val := w.col[:capacity], w.val[:capacity]
+	m := 0 // entries kept so far
 	sorted := true
 	e.unitWeights = true
 	for i := range e.in.Neurons {
 		nr := &e.in.Neurons[i]
-		rowStart := len(col)
 		var total uint64 // Σ of the kept u16 values
 		if e.oldPermit[i] {
 			self := i // the owner's self-weight is kept
@@ -178,32 +196,48 @@ func (e *epoch) weights() {
 			if p.CommitReveal && nr.CommitBlock < bound {
 				bound = nr.CommitBlock + 1
 			}
-			last := -1
-			for _, en := range nr.Weights {
-				j := int(en.UID)
-				if j >= len(regAt) || j == self || regAt[j] >= bound {
-					continue
-				}
-				sorted = sorted && j > last
-				last = j
-				col = append(col, en.UID)
-				val = append(val, fixed.I32F32FromInt(int64(en.Value)))
-				total += uint64(en.Value)
-			}
+			kept := maskRow(col[m:], val[m:], nr.Weights, e.regAt, self, bound)
+			total = weightSum(val[m : m+kept])
+			sorted = sorted && sortedBelow(col[m:m+kept], e.n)
+			normalizeWeightRow(val[m:m+kept], total)
+			m += kept
 		}
 		if total >= 1<<31 { // see normalizeWeightRow: values may leave [0, 1]
 			e.unitWeights = false
 		}
-		normalizeWeightRow(val[rowStart:], total)
-		w.start = append(w.start, len(col))
+		w.start = append(w.start, m)
 	}
-	w.col, w.val = col, val
+	w.col, w.val = col[:m], val[:m]
 	if sorted {
 		w.order = orderSorted
 	} else {
 		w.order = orderUnsorted
 	}
 	e.w = w
+}
+
+// maskRow writes the entries of a stored weight row towards uids j below
+// len(regAt) with j != self and regAt[j] < bound to col and val (which
+// have room for the whole row), as integers, and returns how many it kept.
+func maskRow(col []uint16, val []fixed.I32F32, row []Entry, regAt []uint64, self int, bound uint64) (kept int) {
+	col, val = col[:len(row)], val[:len(row)]
+	for _, en := range row {
+		if j := int(en.UID); j < len(regAt) && j != self && regAt[j] < bound {
+			col[kept], val[kept] = en.UID, fixed.I32F32FromInt(int64(en.Value))
+			kept++
+		}
+	}
+	return kept
+}
+
+// weightSum returns the sum of a row of integer-valued weights as an
+// integer.
+func weightSum(row []fixed.I32F32) uint64 {
+	var total uint64
+	for _, v := range row {
+		total += uint64(v.ToInt())
+	}
+	return total
 }
 
 // normalizeWeightRow divides a row of integer-valued weights by its sum
@@ -243,8 +277,7 @@ func (e *epoch) bondsAndDividends() {
 	p := e.in.Params
 	beta := fixed.I32F32FromU16Proportion(p.BondsPenalty)
 	wb := interpolate(&e.ws.interpolated, e.w, e.clipped, beta)
-	alpha := fixed.I32F32FromInt(1).SaturatingSub(
-		fixed.Convert[fixed.I32F32](fixed.I64F64FromUint(p.BondsMovingAverage).SafeDiv(fixed.I64F64FromUint(1_000_000))))
+	alpha := e.bondsAlpha()
 
 	if p.Yuma3 {
 		prev := e.loadBonds(true)
@@ -286,6 +319,14 @@ func (e *epoch) bondsAndDividends() {
 	e.dividends = e.bonds.rowWeightedSums(e.incentive)
 	normalize(e.dividends)
 	e.bonds.colMaxUpscale()
+}
+
+// bondsAlpha is the EMA factor α = 1 − bonds_moving_average/10^6 (the
+// quotient in I64F64, truncated to I32F32); it leaves [0, 1] only for a
+// moving average above 10^6.
+func (e *epoch) bondsAlpha() fixed.I32F32 {
+	bma := fixed.I64F64FromUint(e.in.Params.BondsMovingAverage).SafeDiv(fixed.I64F64FromUint(1_000_000))
+	return fixed.I32F32FromInt(1).SaturatingSub(fixed.Convert[fixed.I32F32](bma))
 }
 
 // loadBonds reads the stored bond rows, as u16 proportions (x/65535, Yuma

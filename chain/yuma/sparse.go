@@ -258,46 +258,65 @@ func interpolate(dst, a, b *matrix, ratio fixed.I32F32) *matrix {
 func ema(dst, next, prev *matrix, alpha fixed.I32F32) *matrix {
 	oneMinus := fixed.I32F32FromInt(1).SaturatingSub(alpha)
 	out := dst.reset(next.n, len(next.col)+len(prev.col))
-	acc := make([]fixed.I32F32, next.n)
-	var touched []uint16
+	rows := newEMARows(next.n)
 	allSorted := next.sorted() && prev.sorted()
 	for i := range next.rows() {
 		nc, nv := next.row(i)
 		pc, pv := prev.row(i)
-		if allSorted || sortedBelow(nc, next.n) && sortedBelow(pc, next.n) {
-			if slices.Equal(nc, pc) { // bonds covering exactly the weights: the common case
-				out.col, out.val = emaPairRow(out.col, out.val, nc, nv, pv, alpha, oneMinus)
-			} else {
-				out.col, out.val = emaMergeRow(out.col, out.val, nc, nv, pc, pv, alpha, oneMinus)
-			}
-			out.endRow()
-			continue
-		}
-		touched = touched[:0]
-		for k, j := range nc {
-			if int(j) < next.n {
-				acc[j] = acc[j].SaturatingAdd(alpha.SaturatingMul(nv[k]))
-				touched = append(touched, j)
-			}
-		}
-		for k, j := range pc {
-			if int(j) < next.n {
-				acc[j] = acc[j].SaturatingAdd(oneMinus.SaturatingMul(pv[k]))
-				touched = append(touched, j)
-			}
-		}
-		slices.Sort(touched)
-		touched = slices.Compact(touched)
-		for _, j := range touched {
-			if acc[j].Cmp(fixed.I32F32{}) > 0 {
-				out.push(j, acc[j])
-			}
-			acc[j] = fixed.I32F32{}
-		}
-		out.endRow()
+		sorted := allSorted || sortedBelow(nc, next.n) && sortedBelow(pc, next.n)
+		rows.row(out, nc, nv, pc, pv, alpha, oneMinus, sorted)
 	}
 	out.order = orderSorted
 	return out
+}
+
+// emaRows holds the scratch space of ema's rows.
+type emaRows struct {
+	acc     []fixed.I32F32 // dense accumulator for rows not in uid order
+	touched []uint16
+}
+
+func newEMARows(n int) *emaRows { return &emaRows{acc: make([]fixed.I32F32, n)} }
+
+// row appends to out, as one row, alpha*next + (1-alpha)*prev over the
+// union of the two rows' entries below n, the positive results in
+// ascending uid order; sorted tells that both rows are strictly increasing
+// and below n, so that a merge replaces the accumulator. Accumulation
+// follows the dense accumulator's order (next's entries, then prev's), so
+// repeated uids add up as in subtensor.
+func (s *emaRows) row(out *matrix, nc []uint16, nv []fixed.I32F32, pc []uint16, pv []fixed.I32F32, alpha, oneMinus fixed.I32F32, sorted bool) {
+	if sorted {
+		if slices.Equal(nc, pc) { // bonds covering exactly the weights: the common case
+			out.col, out.val = emaPairRow(out.col, out.val, nc, nv, pv, alpha, oneMinus)
+		} else {
+			out.col, out.val = emaMergeRow(out.col, out.val, nc, nv, pc, pv, alpha, oneMinus)
+		}
+		out.endRow()
+		return
+	}
+	n, acc, touched := out.n, s.acc, s.touched[:0]
+	for k, j := range nc {
+		if int(j) < n {
+			acc[j] = acc[j].SaturatingAdd(alpha.SaturatingMul(nv[k]))
+			touched = append(touched, j)
+		}
+	}
+	for k, j := range pc {
+		if int(j) < n {
+			acc[j] = acc[j].SaturatingAdd(oneMinus.SaturatingMul(pv[k]))
+			touched = append(touched, j)
+		}
+	}
+	slices.Sort(touched)
+	touched = slices.Compact(touched)
+	for _, j := range touched {
+		if acc[j].Cmp(fixed.I32F32{}) > 0 {
+			out.push(j, acc[j])
+		}
+		acc[j] = fixed.I32F32{}
+	}
+	out.endRow()
+	s.touched = touched
 }
 
 // emaMergeRow is ema for one row whose two inputs are strictly increasing:
