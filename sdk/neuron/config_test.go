@@ -64,8 +64,8 @@ format = "json"
 `)
 	e := env{
 		"GOTENSOR_NEURON_SAMPLE_SIZE": "9", "BT_NEURON_SAMPLE_SIZE": "99",
-		"BT_NEURON_TIMEOUT":           "4.5",
-		"BT_SUBTENSOR_NETWORK":        "http://10.0.0.2:9944",
+		"BT_NEURON_TIMEOUT":    "4.5",
+		"BT_SUBTENSOR_NETWORK": "http://10.0.0.2:9944",
 	}
 	c, err := load(t, neuron.RoleValidator, e, "--config", file, "--neuron.timeout", "750ms", "--neuron.disable-set-weights")
 	require.NoError(t, err)
