@@ -246,24 +246,37 @@ func (d *Demo) setupHyperparams(ctx context.Context) error {
 	return nil
 }
 
-// fund tops up each member's account from the owner's: validators get
-// their stake plus 10 TAO, miners 10 TAO, for registration burns and fees.
+// fund gives each member what its remaining setup steps cost, from the
+// owner's account: 10 TAO for a registration burn and fees, plus the stake
+// of a validator not staked yet. Hotkey calls (serve_axon, weights) are
+// free, so running members need nothing.
 func (d *Demo) fund(ctx context.Context) error {
+	snap, err := metagraph.Sync(ctx, d.opts.Client, d.NetUID)
+	if err != nil {
+		return err
+	}
 	s, err := d.opts.Client.NewSender(ctx, d.owner)
 	if err != nil {
 		return err
 	}
 	var funded []string
 	for i, m := range Members {
-		want := m.Stake + 10*tao.RaoPerTAO
+		var need tao.Rao
+		uid, registered := snap.UID(d.keys[i].Public())
+		if !registered {
+			need += 10 * tao.RaoPerTAO
+		}
+		if m.Stake > 0 && (!registered || snap.AlphaStake[uid] == 0) {
+			need += m.Stake
+		}
 		a, err := d.opts.Client.Account(ctx, d.keys[i].Public())
 		if err != nil {
 			return err
 		}
-		if a.Free >= want {
+		if a.Free >= need {
 			continue
 		}
-		if _, err := s.Send(ctx, tx.TransferKeepAlive{Dest: d.keys[i].Public(), Amount: want - a.Free}, true); err != nil {
+		if _, err := s.Send(ctx, tx.TransferKeepAlive{Dest: d.keys[i].Public(), Amount: need - a.Free}, true); err != nil {
 			return err
 		}
 		funded = append(funded, m.Name)

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"slices"
@@ -61,6 +62,15 @@ func TestEndToEnd(t *testing.T) {
 	d, err := demo.Setup(ctx, demo.Options{Client: c, Dir: dir, Tempo: 10, StepInterval: 300 * time.Millisecond,
 		Timeout: time.Second, Progress: t.Logf})
 	require.NoError(t, err)
+
+	// Setup is idempotent: on the same chain it finds everything done.
+	var again []string
+	d2, err := demo.Setup(ctx, demo.Options{Client: c, Dir: dir, Tempo: 10, Progress: func(f string, a ...any) {
+		again = append(again, fmt.Sprintf(f, a...))
+	}})
+	require.NoError(t, err)
+	require.Equal(t, d.NetUID, d2.NetUID)
+	require.Empty(t, again, "nothing left to do")
 
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
