@@ -384,10 +384,7 @@ func (e *epoch) output() Output {
 		combined = slices.Clone(fallback)
 	}
 
-	rao := fixed.I96F32FromUint(uint64(e.in.Emission))
-	amount := func(x fixed.I32F32) tao.Rao {
-		return tao.Rao(fixed.Convert[fixed.I96F32](x).SaturatingMul(rao).ToUint())
-	}
+	emission := uint64(e.in.Emission)
 	bonds := make([]Entry, len(e.bonds.col)) // one backing array for every row
 	for i := range out.Neurons {
 		r := &out.Neurons[i]
@@ -398,19 +395,25 @@ func (e *epoch) output() Output {
 		r.Incentive = e.incentive[i].ToU16Proportion()
 		r.Dividends = e.dividends[i].ToU16Proportion()
 		r.ValidatorTrust = e.validatorTrust[i].ToU16Proportion()
-		r.ServerEmission = amount(server[i])
-		r.ValidatorEmission = amount(validator[i])
-		r.Emission = amount(combined[i])
+		r.ServerEmission = tao.Rao(amount(server[i], emission))
+		r.ValidatorEmission = tao.Rao(amount(validator[i], emission))
+		r.Emission = tao.Rao(amount(combined[i], emission))
 		if e.newPermit[i] {
 			cols, vals := e.bonds.row(i)
 			r.Bonds = bonds[:len(cols):len(cols)]
 			bonds = bonds[len(cols):]
-			for k, j := range cols {
-				r.Bonds[k] = Entry{UID: j, Value: vals[k].ToU16Proportion()}
-			}
+			storeBonds(r.Bonds, cols, vals)
 		}
 	}
 	return out
+}
+
+// storeBonds writes a row of B' in stored form, floor(b·65535), to dst.
+func storeBonds(dst []Entry, cols []uint16, vals []fixed.I32F32) {
+	dst, vals = dst[:len(cols)], vals[:len(cols)]
+	for k, j := range cols {
+		dst[k] = Entry{UID: j, Value: vals[k].ToU16Proportion()}
+	}
 }
 
 func satAdd(a, b uint64) uint64 {

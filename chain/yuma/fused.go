@@ -116,13 +116,23 @@ type bondRows struct {
 	// rawNorm, for classic bonds, divides by each column's u16 sum (zero
 	// for an empty column); nil for Yuma 3, whose bonds are u16/65535.
 	rawNorm  []divisor
+	resets   bool // whether the reset drops any bond
 	nextVals []fixed.I32F32
 	prevCols []uint16
 	prevVals []fixed.I32F32
 }
 
 func (e *epoch) newBondRows(rawNorm []divisor) *bondRows {
-	return &bondRows{e: e, ratio: fixed.I32F32FromU16Proportion(e.in.Params.BondsPenalty), rawNorm: rawNorm}
+	var maxReg uint64 // uids beyond n count as registered at 0
+	for _, r := range e.regAt {
+		maxReg = max(maxReg, r)
+	}
+	return &bondRows{
+		e:       e,
+		ratio:   fixed.I32F32FromU16Proportion(e.in.Params.BondsPenalty),
+		rawNorm: rawNorm,
+		resets:  e.in.LastTempo <= maxReg,
+	}
 }
 
 // next returns row i of W_b = W + β(W̄ − W) (interpolate_sparse), with W̄
@@ -150,25 +160,43 @@ func (b *bondRows) next(i int) ([]uint16, []fixed.I32F32) {
 	return cols, out
 }
 
+// Shapes of a stored bond row after the reset, relative to its W_b row.
+const (
+	bondsUnsorted = iota // not strictly increasing below n
+	bondsSorted          // strictly increasing below n
+	bondsSame            // exactly W_b's columns (so sorted)
+)
+
 // prev returns row i of the stored bonds without those towards uids
 // registered since the last epoch step (a uid beyond n counts as
 // registered at 0), as proportions (Yuma 3) or column-normalised (classic;
 // entries beyond n keep their integer value, which the EMA ignores), and
-// whether the row is strictly increasing and below n.
-func (b *bondRows) prev(i int) ([]uint16, []fixed.I32F32, bool) {
+// its shape relative to nc, row i's W_b columns.
+func (b *bondRows) prev(i int, nc []uint16) ([]uint16, []fixed.I32F32, int) {
 	bonds := b.e.in.Neurons[i].Bonds
 	cols := slices.Grow(b.prevCols[:0], len(bonds))[:len(bonds)]
 	vals := slices.Grow(b.prevVals[:0], len(bonds))[:len(bonds)]
 	b.prevCols, b.prevVals = cols, vals
-	kept := keepBonds(cols, vals, bonds, b.e.regAt, b.e.in.LastTempo)
-	cols, vals = cols[:kept], vals[:kept]
-	sorted := sortedBelow(cols, b.e.n)
+	shape := bondsSame // the steady state: bonds on exactly the weighted uids
+	if b.resets || !sameUIDs(bonds, nc) {
+		kept := keepBonds(cols, vals, bonds, b.e.regAt, b.e.in.LastTempo)
+		cols, vals = cols[:kept], vals[:kept]
+		shape = bondsUnsorted
+		if sortedBelow(cols, b.e.n) {
+			shape = bondsSorted
+		}
+	} else {
+		cols = nc
+		for k, en := range bonds {
+			vals[k] = fixed.I32F32FromInt(int64(en.Value))
+		}
+	}
 	switch {
 	case b.rawNorm == nil:
 		for k, v := range vals {
 			vals[k] = fixed.I32F32FromU16Proportion(uint16(v.ToInt()))
 		}
-	case sorted: // every uid below n
+	case shape != bondsUnsorted: // every uid below n
 		for k, j := range cols {
 			if d := b.rawNorm[j]; d.d != 0 {
 				vals[k] = fixed.I32F32FromBits(int64(d.div(uint64(vals[k].Bits()))))
@@ -181,7 +209,20 @@ func (b *bondRows) prev(i int) ([]uint16, []fixed.I32F32, bool) {
 			}
 		}
 	}
-	return cols, vals, sorted
+	return cols, vals, shape
+}
+
+// sameUIDs reports whether bonds holds exactly the uids cols, in order.
+func sameUIDs(bonds []Entry, cols []uint16) bool {
+	if len(bonds) != len(cols) {
+		return false
+	}
+	for k, en := range bonds {
+		if en.UID != cols[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // keepBonds writes the entries of a stored bond row that survive the reset
@@ -208,15 +249,15 @@ func keepBonds(cols []uint16, vals []fixed.I32F32, bonds []Entry, regAt []uint64
 // α·x + (1−α)·y with x, y, α in [0, 1] add without saturation; otherwise
 // the reference row (repeated uids add up).
 func (b *bondRows) ema(out *matrix, rows *emaRows, i int, nc []uint16, nv []fixed.I32F32, alpha, oneMinus fixed.I32F32) {
-	pc, pv, sorted := b.prev(i)
-	if !sorted {
+	pc, pv, shape := b.prev(i, nc)
+	if shape == bondsUnsorted {
 		rows.row(out, nc, nv, pc, pv, alpha, oneMinus, false)
 		return
 	}
 	m, need := len(out.col), len(nc)+len(pc)
 	col, val := slices.Grow(out.col, need), slices.Grow(out.val, need)
 	var kept int
-	if slices.Equal(nc, pc) {
+	if shape == bondsSame || slices.Equal(nc, pc) {
 		kept = emaPairUnit(col[m:m+len(nc)], val[m:m+len(nc)], nc, nv, pv, alpha, oneMinus)
 	} else {
 		kept = emaMergeUnit(col[m:m+need], val[m:m+need], nc, nv, pc, pv, alpha, oneMinus)

@@ -86,14 +86,18 @@ func columnsByBlock(w *matrix, rows []int, f func(j int, scores []int64)) {
 	}
 	block := make([]int64, columnBlock*k)
 	var nonzero [columnBlock]bool
+	col, val := w.col, w.val[:len(w.col)] // locals: no reloads through w
 	for j0 := 0; j0 < w.n; j0 += columnBlock {
 		clear(block)
 		nonzero = [columnBlock]bool{}
 		for r, i := range rows {
 			c, end := cursor[r], w.start[i+1]
-			for ; c < end && int(w.col[c]) < j0+columnBlock; c++ {
-				d := int(w.col[c]) - j0
-				block[d*k+r] = w.val[c].Bits()
+			for ; c < end; c++ {
+				d := uint(col[c]) - uint(j0)
+				if d >= columnBlock {
+					break
+				}
+				block[int(d)*k+r] = val[c].Bits()
 				nonzero[d] = true
 			}
 			cursor[r] = c
@@ -215,8 +219,10 @@ func (m *median) column(scores, stake []int64, minority, total int64) int64 {
 	}
 	sel, c := m.sel[:len(scores)], 0
 	for r, x := range scores {
-		sel[c] = scored{x, stake[r]}
-		c += b2i((uint64(x)-uint64(lo))>>shift == uint64(b))
+		if (uint64(x)-uint64(lo))>>shift == uint64(b) { // rarely: a branch pays
+			sel[c] = scored{x, stake[r]}
+			c++
+		}
 	}
 	return m.selectFrom(sel[:c], minority, below, below+hist[b])
 }
