@@ -25,7 +25,27 @@ func Execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	if !a.jsonOut {
+		// A usage error can stop the flag parser before it reaches --json;
+		// the error is still reported as the one JSON document asked for.
+		a.jsonOut = jsonRequested(args)
+	}
 	return a.reportError(err)
+}
+
+// jsonRequested reports whether args hold --json (or an alias of it)
+// before any "--".
+func jsonRequested(args []string) bool {
+	for _, arg := range args {
+		if arg == "--" {
+			return false
+		}
+		name, value, _ := strings.Cut(strings.TrimPrefix(arg, "--"), "=")
+		if strings.HasPrefix(arg, "--") && normalizeFlag(nil, name) == "json" && value != "false" {
+			return true
+		}
+	}
+	return false
 }
 
 // Main is the entry point used by cmd/gotensor.
