@@ -193,7 +193,7 @@ func (b *base) sync(ctx context.Context) (*metagraph.Snapshot, tao.UID, error) {
 // an error. Blocks come from the node's event stream; polling the status
 // every second takes over while the stream is down.
 func (b *base) follow(ctx context.Context, onBlock func(ctx context.Context, height int64) error) error {
-	blocks, err := b.c.Subscribe(ctx, 0)
+	blocks, err := b.c.SubscribeWith(ctx, 0, client.StreamOptions{Brief: true}) // heights are all it needs
 	if err != nil {
 		b.log.Warn("no block stream: polling the node", "err", err)
 	}
