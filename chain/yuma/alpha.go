@@ -1,17 +1,22 @@
 package yuma
 
-import "github.com/gotensor/gotensor/fixed"
+import (
+	"math/bits"
+
+	"github.com/gotensor/gotensor/fixed"
+)
 
 // liquidAlpha holds the parameters of the per-bond EMA factor.
 type liquidAlpha struct {
-	low, high, steepness fixed.I32F32
+	low, high fixed.I32F32
+	slope     fixed.I32F32 // steepness / -100, the same for every bond
 }
 
 func newLiquidAlpha(p Hyperparameters) liquidAlpha {
 	return liquidAlpha{
-		low:       fixed.I32F32FromU16Proportion(p.AlphaLow),
-		high:      fixed.I32F32FromU16Proportion(p.AlphaHigh),
-		steepness: fixed.I32F32FromInt(int64(p.AlphaSigmoidSteepness)),
+		low:   fixed.I32F32FromU16Proportion(p.AlphaLow),
+		high:  fixed.I32F32FromU16Proportion(p.AlphaHigh),
+		slope: fixed.I32F32FromInt(int64(p.AlphaSigmoidSteepness)).SaturatingDiv(fixed.I32F32FromInt(-100)),
 	}
 }
 
@@ -26,11 +31,59 @@ func (la liquidAlpha) alpha(c, w, b fixed.I32F32) fixed.I32F32 {
 	if !w.Less(b) {
 		d = clamp(w.SaturatingSub(c), zero, one) // buying
 	}
-	x := la.steepness.SaturatingDiv(fixed.I32F32FromInt(-100)).
-		SaturatingMul(d.SaturatingSub(fixed.I32F32FromRatio(1, 2)))
-	sigmoid := one.SaturatingDiv(one.SaturatingAdd(x.ExpSafe()))
+	x := la.slope.SaturatingMul(d.SaturatingSub(fixed.I32F32FromRatio(1, 2)))
+	sigmoid := reciprocal(one.SaturatingAdd(expSafe(x)))
 	a := la.low.SaturatingAdd(sigmoid.SaturatingMul(la.high.SaturatingSub(la.low)))
 	return clamp(a, la.low, la.high)
+}
+
+// reciprocal is 1.SaturatingDiv(x) for x >= 1: the quotient 2^64/x_raw
+// is at most 1, so one 128-by-64-bit division without saturation.
+func reciprocal(x fixed.I32F32) fixed.I32F32 {
+	q, _ := bits.Div64(1, 0, uint64(x.Bits()))
+	return fixed.I32F32FromBits(int64(q))
+}
+
+// expE is Exp(1), which substrate-fixed returns as its 23-bit constant.
+var expE, _ = fixed.I32F32FromInt(1).Exp()
+
+// termDivisors[i] divides by i, for the series' terms.
+var termDivisors = func() (d [32]divisor) {
+	for i := 1; i < len(d); i++ {
+		d[i] = newDivisor(uint64(i))
+	}
+	return d
+}()
+
+// expSafe is fixed's ExpSafe (exp_safe) in unsigned integer arithmetic.
+// The input is clamped to [-20, 20], where no step of the Taylor series
+// overflows (the largest term, 20^20/20! < 2^26, times 20 stays below 2^31,
+// and e^20 < 2^29), so the checked operations are plain ones: a term times
+// x floored to 32 fractional bits, then divided by i with truncation
+// ((t<<32)/(i<<32) = t/i). A zero term stays zero, so the series may stop
+// there. TestExpSafe_MatchesFixed compares it with ExpSafe.
+func expSafe(a fixed.I32F32) fixed.I32F32 {
+	x := a.Max(fixed.I32F32FromInt(-20)).Min(fixed.I32F32FromInt(20)).Bits()
+	switch x {
+	case 0:
+		return fixed.I32F32FromInt(1)
+	case unit:
+		return expE
+	}
+	ux := uint64(x)
+	if x < 0 {
+		ux = uint64(-x)
+	}
+	result, term := ux+unit, ux
+	for i := 2; i < 32 && term != 0; i++ {
+		hi, lo := bits.Mul64(term, ux)
+		term = termDivisors[i].div(hi<<32 | lo>>32)
+		result += term
+	}
+	if x < 0 { // 1/e^|x|: (1<<32).CheckedDiv(result)
+		return reciprocal(fixed.I32F32FromBits(int64(result)))
+	}
+	return fixed.I32F32FromBits(int64(result))
 }
 
 // emaAlpha returns the EMA of bonds with a factor per entry

@@ -87,3 +87,29 @@ func TestAmount_MatchesI96F32(t *testing.T) {
 		require.Equal(t, general(x, e), amount(x, e), "%v × %d", x, e)
 	}
 }
+
+func TestExpSafe_MatchesFixed(t *testing.T) {
+	r := rand.New(rand.NewPCG(39, 40))
+	check := func(x fixed.I32F32) {
+		require.Equal(t, x.ExpSafe(), expSafe(x), "exp(%v)", x)
+	}
+	for _, b := range []int64{0, 1, -1, unit, -unit, unit + 1, unit - 1, -unit + 1, -unit - 1,
+		20 * unit, -20 * unit, 20*unit + 1, -20*unit - 1, 1<<63 - 1, -1 << 63} {
+		check(fixed.I32F32FromBits(b))
+	}
+	for range 100_000 {
+		check(fixed.I32F32FromBits(r.Int64N(41*unit) - 20*unit - r.Int64N(unit)))
+		check(fixed.I32F32FromBits(int64(r.Uint64()) >> r.IntN(64)))
+	}
+}
+
+func TestReciprocal_MatchesSaturatingDiv(t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	one := fixed.I32F32FromInt(1)
+	for range 100_000 {
+		x := fixed.I32F32FromBits(unit + r.Int64N(1<<(r.IntN(62)+1)))
+		require.Equal(t, one.SaturatingDiv(x), reciprocal(x), "1/%v", x)
+	}
+	require.Equal(t, one, reciprocal(one))
+	require.Equal(t, one.SaturatingDiv(fixed.MaxI32F32()), reciprocal(fixed.MaxI32F32()))
+}

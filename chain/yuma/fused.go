@@ -303,8 +303,11 @@ func emaMergeUnit(dc []uint16, dv []fixed.I32F32, nc []uint16, nv []fixed.I32F32
 	return kept
 }
 
-// unitColSums is colSums for the fused bonds, whose entries are below n
-// and non-negative and whose sums cannot saturate.
+// unitColSums is colSums for the fused bond steps' matrices, whose
+// entries are below n and non-negative. Their sums cannot saturate: every
+// weight and stored bond entry of the input adds at most 1 to the matrix
+// (an EMA row with a repeated bond uid adds it twice to one entry), and an
+// input holds far fewer than 2^31 entries.
 func unitColSums(m *matrix) []fixed.I32F32 {
 	s := make([]fixed.I32F32, m.n)
 	val := m.val[:len(m.col)]
@@ -408,7 +411,7 @@ func (e *epoch) bondsClassic(alpha fixed.I32F32) bool {
 		}
 		delta.endRow()
 	}
-	deltaNorm := columnDivisors(delta.colSums())
+	deltaNorm := columnDivisors(unitColSums(delta))
 	for k, j := range delta.col {
 		if deltaNorm[j].d != 0 {
 			delta.val[k] = deltaNorm[j].divUnit(delta.val[k])
