@@ -10,14 +10,19 @@ import (
 type liquidAlpha struct {
 	low, high fixed.I32F32
 	slope     fixed.I32F32 // steepness / -100, the same for every bond
+	// atZero is the factor for d = 0, the most frequent case (a weight at
+	// or below consensus when buying), computed once.
+	atZero fixed.I32F32
 }
 
 func newLiquidAlpha(p Hyperparameters) liquidAlpha {
-	return liquidAlpha{
+	la := liquidAlpha{
 		low:   fixed.I32F32FromU16Proportion(p.AlphaLow),
 		high:  fixed.I32F32FromU16Proportion(p.AlphaHigh),
 		slope: fixed.I32F32FromInt(int64(p.AlphaSigmoidSteepness)).SaturatingDiv(fixed.I32F32FromInt(-100)),
 	}
+	la.atZero = la.sigmoid(fixed.I32F32{})
+	return la
 }
 
 // alpha is subtensor's alpha_sigmoid: the EMA factor grows with how far a
@@ -26,15 +31,24 @@ func newLiquidAlpha(p Hyperparameters) liquidAlpha {
 // at 0.5 and scaled into [low, high].
 func (la liquidAlpha) alpha(c, w, b fixed.I32F32) fixed.I32F32 {
 	zero, one := fixed.I32F32{}, fixed.I32F32FromInt(1)
-	clamp := func(x, lo, hi fixed.I32F32) fixed.I32F32 { return x.Min(hi).Max(lo) }
-	d := clamp(b.SaturatingSub(w), zero, one) // selling
+	d := b.SaturatingSub(w).Min(one).Max(zero) // selling
 	if !w.Less(b) {
-		d = clamp(w.SaturatingSub(c), zero, one) // buying
+		d = w.SaturatingSub(c).Min(one).Max(zero) // buying
 	}
-	x := la.slope.SaturatingMul(d.SaturatingSub(fixed.I32F32FromRatio(1, 2)))
-	sigmoid := reciprocal(one.SaturatingAdd(expSafe(x)))
-	a := la.low.SaturatingAdd(sigmoid.SaturatingMul(la.high.SaturatingSub(la.low)))
-	return clamp(a, la.low, la.high)
+	if d.IsZero() {
+		return la.atZero
+	}
+	return la.sigmoid(d)
+}
+
+// sigmoid is alpha for the distance d in [0, 1]:
+// low + (high − low)/(1 + e^(slope·(d − 1/2))), clamped to [low, high].
+func (la liquidAlpha) sigmoid(d fixed.I32F32) fixed.I32F32 {
+	half := fixed.I32F32FromBits(unit / 2) // I32F32FromRatio(1, 2), exactly
+	x := la.slope.SaturatingMul(d.SaturatingSub(half))
+	s := reciprocal(fixed.I32F32FromInt(1).SaturatingAdd(expSafe(x)))
+	a := la.low.SaturatingAdd(s.SaturatingMul(la.high.SaturatingSub(la.low)))
+	return a.Min(la.high).Max(la.low)
 }
 
 // reciprocal is 1.SaturatingDiv(x) for x >= 1: the quotient 2^64/x_raw

@@ -113,3 +113,7 @@ func TestReciprocal_MatchesSaturatingDiv(t *testing.T) {
 	require.Equal(t, one, reciprocal(one))
 	require.Equal(t, one.SaturatingDiv(fixed.MaxI32F32()), reciprocal(fixed.MaxI32F32()))
 }
+
+func TestHalf_IsRatio(t *testing.T) {
+	require.Equal(t, fixed.I32F32FromRatio(1, 2), fixed.I32F32FromBits(unit/2))
+}
