@@ -143,6 +143,14 @@ func topKNonzero(v []fixed.I32F32, k int) []bool {
 	if len(v) < k {
 		return out
 	}
+	if keys, ok := valueUIDKeys(v); ok {
+		// Sorting the distinct (value, uid) keys orders as the stable sort.
+		slices.Sort(keys)
+		for _, key := range keys[:len(v)-k] {
+			out[uint16(key)] = false
+		}
+		return out
+	}
 	idx := make([]int, len(v))
 	for i := range idx {
 		idx[i] = i
@@ -152,6 +160,23 @@ func topKNonzero(v []fixed.I32F32, k int) []bool {
 		out[i] = false
 	}
 	return out
+}
+
+// valueUIDKeys packs each value with its index, value<<16 | i, so that the
+// keys order by value and then index; ok is false unless every value lies
+// in [0, 2^48) and there are at most 2^16 of them.
+func valueUIDKeys(v []fixed.I32F32) (keys []uint64, ok bool) {
+	if len(v) > 1<<16 {
+		return nil, false
+	}
+	keys = make([]uint64, len(v))
+	for i, x := range v {
+		if uint64(x.Bits()) >= 1<<48 {
+			return nil, false
+		}
+		keys[i] = uint64(x.Bits())<<16 | uint64(i)
+	}
+	return keys, true
 }
 
 // Step 4: active stake is the stake of active validators holding a permit.

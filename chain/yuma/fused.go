@@ -178,14 +178,20 @@ func (b *bondRows) prev(i int, nc []uint16) ([]uint16, []fixed.I32F32, int) {
 	vals := slices.Grow(b.prevVals[:0], len(bonds))[:len(bonds)]
 	b.prevCols, b.prevVals = cols, vals
 	shape := bondsSame // the steady state: bonds on exactly the weighted uids
-	if b.resets || !sameUIDs(bonds, nc) {
+	switch {
+	case b.resets || !sameUIDs(bonds, nc):
 		kept := keepBonds(cols, vals, bonds, b.e.regAt, b.e.in.LastTempo)
 		cols, vals = cols[:kept], vals[:kept]
 		shape = bondsUnsorted
 		if sortedBelow(cols, b.e.n) {
 			shape = bondsSorted
 		}
-	} else {
+	case b.rawNorm == nil: // Yuma 3: converted right away
+		for k, en := range bonds {
+			vals[k] = fixed.I32F32FromU16Proportion(en.Value)
+		}
+		return nc, vals, shape
+	default:
 		cols = nc
 		for k, en := range bonds {
 			vals[k] = fixed.I32F32FromInt(int64(en.Value))

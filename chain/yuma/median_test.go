@@ -74,3 +74,27 @@ func TestMedianColumn_MatchesLiteral(t *testing.T) {
 		require.Equal(t, want.Bits(), got, "iteration %d (k=%d, shape %d)", it, k, shape)
 	}
 }
+
+// TestTopKNonzero_MatchesTranscription: the packed-key sort and the stable
+// sort (for values outside [0, 2^48)) both pick is_topk_nonzero's uids,
+// ties included.
+func TestTopKNonzero_MatchesTranscription(t *testing.T) {
+	r := rand.New(rand.NewPCG(45, 46))
+	for it := range 5000 {
+		v := make([]fixed.I32F32, r.IntN(60))
+		few := r.IntN(2) == 0
+		for i := range v {
+			switch {
+			case r.IntN(5) == 0: // zero
+			case few: // ties
+				v[i] = fixed.I32F32FromBits(int64(r.IntN(4)) << 28)
+			case it%7 == 0: // outside the packed range
+				v[i] = fixed.I32F32FromBits(int64(r.Uint64()))
+			default:
+				v[i] = fixed.I32F32FromBits(r.Int64N(unit + 1))
+			}
+		}
+		k := r.IntN(len(v) + 2)
+		require.Equal(t, denseTopKNonzero(v, k), topKNonzero(v, k), "iteration %d", it)
+	}
+}
