@@ -102,7 +102,9 @@ func TestWalkthrough(t *testing.T) {
 	repo := filepath.Join(dir, "repo")
 	require.NoError(t, os.MkdirAll(filepath.Join(repo, "bin"), 0o755))
 	require.NoError(t, os.Symlink(bin, filepath.Join(repo, "bin", "gotensor")))
-	move := func(cmd string) string { return strings.ReplaceAll(cmd, "/tmp/gotensor-walkthrough", dir+"/gotensor-walkthrough") }
+	move := func(cmd string) string {
+		return strings.ReplaceAll(cmd, "/tmp/gotensor-walkthrough", dir+"/gotensor-walkthrough")
+	}
 
 	var script strings.Builder
 	fmt.Fprintf(&script, "cd %q\n", repo)
