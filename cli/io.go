@@ -91,7 +91,7 @@ func (a *app) reportError(err error) int {
 	msg = strings.ReplaceAll(msg, "\n", " ")
 	var hint string
 	var ue *UserError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) && !strings.Contains(msg, ue.Hint) { // chain messages often carry the next step already
 		hint = ue.Hint
 	}
 	if a.jsonOut {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -41,4 +42,25 @@ func TestExecute_JSONUsageErrors(t *testing.T) {
 		require.Equal(t, 2, r.code)
 		require.Empty(t, r.stdout, "no JSON unless asked: %v", args)
 	}
+}
+
+// TestReportError_HintOnce: a hint the message already ends with is not
+// printed again.
+func TestReportError_HintOnce(t *testing.T) {
+	for _, jsonOut := range []bool{false, true} {
+		var out, errOut strings.Builder
+		a := newApp(strings.NewReader(""), &out, &errOut)
+		a.jsonOut = jsonOut
+		err := withHint(errors.New("subnet does not exist: netuid 9; list subnets with `gotensor subnets list`"),
+			"list subnets with `gotensor subnets list`")
+		require.Equal(t, 1, a.reportError(err))
+		require.Equal(t, 1, strings.Count(errOut.String(), "list subnets with"), "stderr %q", errOut.String())
+		if jsonOut {
+			require.Equal(t, 1, strings.Count(out.String(), "list subnets with"), "stdout %q", out.String())
+		}
+	}
+	var errOut strings.Builder
+	a := newApp(strings.NewReader(""), &strings.Builder{}, &errOut)
+	a.reportError(withHint(errors.New("registration burn is 1 TAO, balance is 0 TAO"), "fund the account"))
+	require.Equal(t, "error: registration burn is 1 TAO, balance is 0 TAO\n  fund the account\n", errOut.String())
 }
