@@ -31,6 +31,12 @@
 // order subtensor produces them (ascending uid, except with liquid alpha,
 // which keeps the order of the weight row).
 //
+// Epochs whose stored weight rows are in ascending uid order (as SDK
+// clients send them) take fused passes with arithmetic specialised to
+// proportions in [0, 1] (fused.go, arith.go); any other input takes the
+// reference steps, one function per spec step, with the same results bit
+// for bit, only slower.
+//
 // MaxUpscale and MaxWeightLimited are the weight-row helpers set_weights
 // needs (vec_u16_max_upscale_to_u16 and check_vec_max_limited).
 package yuma

@@ -24,8 +24,11 @@ func Run(in Input) Output {
 // is ready to use; a Workspace is not safe for concurrent use.
 type Workspace struct {
 	weights, clipped, interpolated, prev, bonds, delta matrix
-	reference                                          bool  // tests: always take the reference steps (fused.go)
-	fused                                              uint8 // tests: which fused steps the last Run took (fusedSteps, fusedBonds)
+
+	// For tests: reference forces the reference steps (see fused.go);
+	// fused records which fused steps the last Run took.
+	reference bool
+	fused     uint8
 }
 
 const (

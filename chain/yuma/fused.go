@@ -89,22 +89,29 @@ func (e *epoch) consensusClipRanks() {
 
 // bondsFused is steps 9–10 after consensusClipRanks. It reports false,
 // having changed nothing, where the reference steps must run: liquid alpha
-// in use, an EMA factor outside [0, 1], or classic bond columns whose u16
-// sums reach 2^31.
+// in use, an EMA factor outside [0, 1], classic bond columns whose u16
+// sums reach 2^31, or an input of 2^31 entries or more (see unitColSums).
 func (e *epoch) bondsFused() bool {
 	p := e.in.Params
 	alpha := e.bondsAlpha()
 	if alpha.IsNeg() || alpha.Bits() > unit {
 		return false
 	}
+	if p.Yuma3 && p.LiquidAlpha && slices.ContainsFunc(e.cons, func(c fixed.I32F32) bool { return !c.IsZero() }) {
+		return false
+	}
+	bondCount := 0
+	for i := range e.in.Neurons {
+		bondCount += len(e.in.Neurons[i].Bonds)
+	}
+	if len(e.w.col)+bondCount >= 1<<31 {
+		return false
+	}
 	if p.Yuma3 {
-		if p.LiquidAlpha && slices.ContainsFunc(e.cons, func(c fixed.I32F32) bool { return !c.IsZero() }) {
-			return false
-		}
-		e.bondsYuma3(alpha)
+		e.bondsYuma3(alpha, bondCount)
 		return true
 	}
-	return e.bondsClassic(alpha)
+	return e.bondsClassic(alpha, bondCount)
 }
 
 // bondRows yields, row by row, the two inputs of the bond EMA: W_b (step 9)
@@ -328,15 +335,11 @@ func unitColSums(m *matrix) []fixed.I32F32 {
 // and D_i = tb_i·A_i. Every B' entry is positive and at most its column
 // sum, so the column normalisation divides exactly by divUnit; the
 // quotient and I are at most 1, so mulUnit.
-func (e *epoch) bondsYuma3(alpha fixed.I32F32) {
+func (e *epoch) bondsYuma3(alpha fixed.I32F32, bondCount int) {
 	oneMinus := fixed.I32F32FromInt(1).SaturatingSub(alpha)
 	src := e.newBondRows(nil)
 	rows := newEMARows(e.n)
-	capacity := len(e.w.col)
-	for i := range e.in.Neurons {
-		capacity += len(e.in.Neurons[i].Bonds)
-	}
-	b := e.ws.bonds.reset(e.n, capacity)
+	b := e.ws.bonds.reset(e.n, len(e.w.col)+bondCount)
 	for i := range e.n {
 		nc, nv := src.next(i)
 		src.ema(b, rows, i, nc, nv, alpha, oneMinus)
@@ -382,12 +385,10 @@ func columnDivisors(s []fixed.I32F32) []divisor {
 // at most their column's sum (or maximum) by it, so divUnit; a stored bond
 // x in a column of u16 sum X < 2^31 normalises to (x<<32).SafeDiv(X<<32) =
 // floor(x·2^32/X), an integer division by X.
-func (e *epoch) bondsClassic(alpha fixed.I32F32) bool {
+func (e *epoch) bondsClassic(alpha fixed.I32F32, bondCount int) bool {
 	n, regAt, lastTempo := e.n, e.regAt, e.in.LastTempo
 	rawSum := make([]int64, n)
-	bondCount := 0
 	for i := range e.in.Neurons {
-		bondCount += len(e.in.Neurons[i].Bonds)
 		for _, en := range e.in.Neurons[i].Bonds {
 			if j := int(en.UID); j < n && lastTempo > regAt[j] {
 				rawSum[j] += int64(en.Value)
