@@ -3,6 +3,7 @@ package acceptance
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -120,8 +121,12 @@ sys.stdout.write(s.SecretBox(k).decrypt(d[5:]).decode())`, path, password).Combi
 		require.JSONEq(t, string(plain), string(out))
 	}
 
-	// Our own reader opens it with the same password and signs with the key.
-	sig := okJSON(t, nil, append(walletArgs(dir, "W"), "wallet", "sign", "--message", "hello", "--password-file", pwFile)...)
+	// Our own reader opens it with the same password, here from btwallet's
+	// BT_PW_ variable (the password XOR the variable's name, base64), and
+	// signs with the key.
+	require.Equal(t, "BT_PW__HOME_USER__BITTENSOR_WALLETS_DEFAULT_COLDKEY=ID0rJDIxLCc9", // sdk-vectors.json
+		btPasswordEnv("/home/user/.bittensor/wallets/default/coldkey", "bittensor"))
+	sig := okJSON(t, []string{btPasswordEnv(path, password)}, append(walletArgs(dir, "W"), "wallet", "sign", "--message", "hello")...)
 	require.Equal(t, leopardSS58, sig["signer_address"])
 	ver := okJSON(t, nil, "wallet", "verify", "--message", "hello", "--signature", sig["signed_message"].(string), "--address", leopardSS58)
 	require.Equal(t, true, ver["verified"])
@@ -136,6 +141,17 @@ sys.stdout.write(s.SecretBox(k).decrypt(d[5:]).decode())`, path, password).Combi
 	r := gt(t, nil, append(walletArgs(dir, "W"), "wallet", "sign", "--message", "x", "--json")...)
 	require.NotZero(t, r.code)
 	require.Contains(t, decode(t, r.stdout)["error"], "--password-file")
+}
+
+// btPasswordEnv is the BT_PW_ variable that holds password for the keyfile
+// at path, computed as sdk-spec §2.5 describes btwallet's.
+func btPasswordEnv(path, password string) string {
+	name := "BT_PW_" + strings.ToUpper(strings.NewReplacer("/", "_", ".", "_").Replace(path))
+	v := []byte(password)
+	for i := range v {
+		v[i] ^= name[i%len(name)]
+	}
+	return name + "=" + base64.StdEncoding.EncodeToString(v)
 }
 
 // pyNaCl returns a Python interpreter with PyNaCl, or "" (the check is
