@@ -96,6 +96,11 @@ func TestWalkthrough(t *testing.T) {
 	require.Equal(t, "go build -o bin/gotensor ./cmd/gotensor", steps[0].cmd)
 	require.Equal(t, "export PATH=$PWD/bin:$PATH", steps[1].cmd)
 	require.True(t, strings.HasPrefix(steps[2].cmd, "gotensor localnet --home /tmp/gotensor-walkthrough"), steps[2].cmd)
+	for _, tool := range []string{"bash", "curl"} { // the doc's shell and its API examples
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("the walkthrough needs %s: %v", tool, err)
+		}
+	}
 	isolated := isolatedNetwork(t)
 
 	dir := t.TempDir()

@@ -228,8 +228,10 @@ func TestWallet_PermissionDenied(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to run the binary as another user")
 	}
-	dir := t.TempDir()
-	require.NoError(t, os.Chmod(dir, 0o755))
+	dir, err := os.MkdirTemp("", "gotensor-acceptance-wallets-")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	require.NoError(t, os.Chmod(dir, 0o755)) // others may look, not write
 	ok(t, nil, append(walletArgs(dir, "alice"), "wallet", "create", "--uri", "//Alice", "--no-use-password", "--no-prompt")...)
 	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		require.NoError(t, err)
@@ -251,7 +253,9 @@ func TestWallet_PermissionDenied(t *testing.T) {
 		requireErrorLine(t, r, want)
 	}
 	before := snapshot(t, dir)
-	asNobody("permission denied", append(walletArgs(dir, "alice"), "wallet", "sign", "--message", "x", "--no-prompt")...)
+	// The keyfile is 0600 and root's; its directory is readable.
+	asNobody("permission denied: cannot read "+filepath.Join(dir, "alice", "coldkey"),
+		append(walletArgs(dir, "alice"), "wallet", "sign", "--message", "x", "--no-prompt")...)
 	asNobody("permission denied", append(walletArgs(dir, "alice"), "wallet", "new-hotkey", "--hotkey", "h2", "--no-use-password", "--no-prompt")...)
 	asNobody("permission denied", append(walletArgs(dir, "bob"), "wallet", "create", "--uri", "//Bob", "--no-use-password", "--no-prompt")...)
 	require.Equal(t, before, snapshot(t, dir))
