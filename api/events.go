@@ -293,7 +293,10 @@ func (s *Server) backfill(ctx context.Context, from int64, brief bool, write fun
 	if err != nil {
 		return 0, false
 	}
-	latest := st.SyncInfo.LatestBlockHeight
+	latest, err := s.committedHeight()
+	if err != nil {
+		return 0, false
+	}
 	from = max(from, latest-maxBackfill+1, st.SyncInfo.EarliestBlockHeight)
 	last := from - 1
 	for h := from; h <= latest; h++ {

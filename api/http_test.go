@@ -127,8 +127,9 @@ func TestAccount(t *testing.T) {
 // TestBadRequests checks every malformed-request path: a 4xx status and
 // an error document with the right code.
 func TestBadRequests(t *testing.T) {
-	_, cons, _, ts := newTestServer(t, api.Config{MaxBodyBytes: 1024})
+	_, cons, chain, ts := newTestServer(t, api.Config{MaxBodyBytes: 1024})
 	cons.AddBlock(txs("a=1"), nil)
+	chain.SetHeight(1)
 	for _, c := range []struct {
 		name, method, path, ctype, body string
 		status                          int
@@ -274,9 +275,10 @@ func TestSubmitTx_WaitCommitTimesOut(t *testing.T) {
 }
 
 func TestBlock(t *testing.T) {
-	_, cons, _, ts := newTestServer(t, api.Config{})
+	_, cons, chain, ts := newTestServer(t, api.Config{})
 	cons.AddBlock(nil, nil)
 	cons.AddBlock(txs("x=1", "y=2"), []*abci.ExecTxResult{nil, transferEvent})
+	chain.SetHeight(2)
 	for _, path := range []string{"/v1/blocks/2", "/v1/blocks/latest"} {
 		var b apitypes.Block
 		resp := call(t, "GET", ts.URL+path, "", "", &b)
@@ -288,6 +290,23 @@ func TestBlock(t *testing.T) {
 		require.Empty(t, b.Txs[0].Events)
 		require.Equal(t, "transfer", b.Txs[1].Events[0].Type)
 	}
+}
+
+// A block CometBFT stored but the app has not committed yet (it is being
+// executed) has no results: it is not served before its commit.
+func TestBlock_StoredButNotCommitted(t *testing.T) {
+	_, cons, chain, ts := newTestServer(t, api.Config{})
+	cons.AddBlock(nil, nil)
+	cons.AddBlock(txs("x=1"), nil)
+	chain.SetHeight(1)
+	var e apitypes.Error
+	resp := call(t, "GET", ts.URL+"/v1/blocks/2", "", "", &e)
+	require.Equal(t, 404, resp.StatusCode)
+	require.Equal(t, apitypes.CodeFutureHeight, e.Code)
+	var b apitypes.Block
+	resp = call(t, "GET", ts.URL+"/v1/blocks/latest", "", "", &b)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, int64(1), b.Height)
 }
 
 // readEvents reads n block events from an SSE stream.
@@ -316,9 +335,10 @@ func readEvents(t *testing.T, r *bufio.Reader, n int) []apitypes.Block {
 }
 
 func TestEvents_StreamAndResume(t *testing.T) {
-	s, cons, _, ts := newTestServer(t, api.Config{})
+	s, cons, chain, ts := newTestServer(t, api.Config{})
 	cons.AddBlock(nil, nil)
 	cons.AddBlock(nil, nil)
+	chain.SetHeight(2)
 
 	// Resume after block 1: block 2 is replayed, then live blocks follow.
 	req, err := http.NewRequest("GET", ts.URL+"/v1/events", nil)
@@ -334,6 +354,7 @@ func TestEvents_StreamAndResume(t *testing.T) {
 	require.Equal(t, int64(2), got[0].Height)
 
 	b, res := cons.AddBlock(txs("z=9"), nil)
+	chain.SetHeight(3)
 	s.PublishBlock(b, b.Hash(), res)
 	got = readEvents(t, r, 1)
 	require.Equal(t, int64(3), got[0].Height)
@@ -400,8 +421,9 @@ func TestSubmitTxs_BadBatchSubmitsNothing(t *testing.T) {
 }
 
 func TestEvents_Brief(t *testing.T) {
-	s, cons, _, ts := newTestServer(t, api.Config{})
+	s, cons, chain, ts := newTestServer(t, api.Config{})
 	cons.AddBlock(nil, nil)
+	chain.SetHeight(1)
 	resp, err := http.Get(ts.URL + "/v1/events?events=false&from=1")
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -409,6 +431,7 @@ func TestEvents_Brief(t *testing.T) {
 	require.Equal(t, int64(1), readEvents(t, r, 1)[0].Height)
 
 	b, res := cons.AddBlock(txs("x"), []*abci.ExecTxResult{{Code: 100, Log: "insufficient", Events: transferEvent.Events}})
+	chain.SetHeight(2)
 	s.PublishBlock(b, b.Hash(), res)
 	got := readEvents(t, r, 1)[0]
 	require.Equal(t, int64(2), got.Height)

@@ -50,8 +50,21 @@ func newFixture(t *testing.T, o client.Options) *fixture {
 
 // publish commits a block of txs with results and announces it.
 func (f *fixture) publish(txs [][]byte, results []*abci.ExecTxResult) {
+	f.commit(txs, results)
+}
+
+// commit adds a block, moves the chain to it and announces it.
+func (f *fixture) commit(txs [][]byte, results []*abci.ExecTxResult) {
 	b, res := f.cons.AddBlock(txs, results)
-	f.srv.PublishBlock(b, b.Hash(), res)
+	f.chain.SetHeight(b.Height)
+	f.srv.PublishBlock(b, b.Header.Hash(), res)
+}
+
+// store adds a committed block without announcing it (as if the stream
+// was down).
+func (f *fixture) store(txs [][]byte, results []*abci.ExecTxResult) {
+	b, _ := f.cons.AddBlock(txs, results)
+	f.chain.SetHeight(b.Height)
 }
 
 func TestResolveNetwork(t *testing.T) {
@@ -77,8 +90,7 @@ func TestReads(t *testing.T) {
 	alice, err := keys.FromURI("//Alice")
 	require.NoError(t, err)
 	f.chain.SetAccount(alice.Public(), 42, 3)
-	f.cons.AddBlock(nil, nil)
-	f.chain.SetHeight(1)
+	f.store(nil, nil)
 	ctx := context.Background()
 
 	st, err := f.c.Status(ctx)
@@ -280,8 +292,8 @@ func TestSubscribe_ResumesAfterDisconnect(t *testing.T) {
 
 	// Cut the connection; blocks committed meanwhile are replayed.
 	f.ts.CloseClientConnections()
-	f.cons.AddBlock(nil, nil)
-	f.cons.AddBlock(nil, nil)
+	f.store(nil, nil)
+	f.store(nil, nil)
 	require.Equal(t, h+1, next())
 	require.Equal(t, h+2, next())
 	f.publish(nil, nil)
@@ -314,7 +326,7 @@ func TestSubscribeBrief(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	withEvents := &abci.ExecTxResult{Events: []abci.Event{{Type: "transfer"}}}
-	f.cons.AddBlock([][]byte{[]byte("x")}, []*abci.ExecTxResult{withEvents})
+	f.store([][]byte{[]byte("x")}, []*abci.ExecTxResult{withEvents})
 	blocks, err := f.c.SubscribeWith(ctx, 1, client.StreamOptions{Brief: true})
 	require.NoError(t, err)
 	b := <-blocks

@@ -106,8 +106,7 @@ func TestTestnet_FourValidatorsAgree(t *testing.T) {
 	// it a moment before the temporary directory goes.
 	defer time.Sleep(200 * time.Millisecond)
 	for i, h := range homes {
-		n, err := New(h.Home, Options{OpenApp: openKVStore, LogLevel: "error", RPCAddr: "off", MetricsAddr: "off"})
-		require.NoError(t, err)
+		n := newKVNode(t, h.Home, Options{LogLevel: "error", RPCAddr: "off", MetricsAddr: "off"})
 		require.NoError(t, n.Start())
 		nodes[i] = n
 		defer n.Stop()

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,17 +22,35 @@ import (
 )
 
 // kvChain is a stand-in read side for CometBFT's example kvstore app, so
-// the node's wiring is tested independently of the chain. It knows no
-// state: status figures and accounts are zero.
-type kvChain struct{}
+// the node's wiring is tested independently of the chain. It knows the
+// app's last commit (through the node); accounts and figures are zero.
+type kvChain struct{ node atomic.Pointer[Node] }
 
-func (kvChain) Account(tao.AccountID) (tao.Rao, uint64, int64, error) { return 0, 0, 0, nil }
-func (kvChain) Info() (api.ChainInfo, error)                          { return api.ChainInfo{}, nil }
-func (kvChain) LatestState() (*chain.State, int64, bool)              { return nil, 0, false }
+func (*kvChain) Account(tao.AccountID) (tao.Rao, uint64, int64, error) { return 0, 0, 0, nil }
+func (*kvChain) LatestState() (*chain.State, int64, bool)              { return nil, 0, false }
+
+func (c *kvChain) Info() (api.ChainInfo, error) {
+	n := c.node.Load()
+	if n == nil {
+		return api.ChainInfo{}, api.ErrNotReady
+	}
+	h, hash, err := n.AppHash()
+	return api.ChainInfo{Height: h, AppHash: hash}, err
+}
 
 func openKVStore(p AppParams) (*App, error) {
 	app := kvstore.NewPersistentApplication(p.Dir)
-	return &App{ABCI: app, Chain: kvChain{}, Close: app.Close}, nil
+	return &App{ABCI: app, Chain: &kvChain{}, Close: app.Close}, nil
+}
+
+// newKVNode opens a node over the kvstore app in home.
+func newKVNode(t *testing.T, home string, o Options) *Node {
+	t.Helper()
+	o.OpenApp = openKVStore
+	n, err := New(home, o)
+	require.NoError(t, err)
+	n.app.Chain.(*kvChain).node.Store(n)
+	return n
 }
 
 // freeAddr returns a loopback host:port that was free a moment ago.
@@ -66,8 +85,7 @@ func TestNode_WiringWithKVStore(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	n, err := New(home, Options{OpenApp: openKVStore})
-	require.NoError(t, err)
+	n := newKVNode(t, home, Options{})
 	require.NoError(t, n.Start())
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -105,8 +123,7 @@ func TestNode_WiringWithKVStore(t *testing.T) {
 	require.NoError(t, n.Stop(), "Stop is idempotent")
 
 	// Restart on the same home: the chain continues.
-	n, err = New(home, Options{OpenApp: openKVStore})
-	require.NoError(t, err)
+	n = newKVNode(t, home, Options{})
 	require.NoError(t, n.Start())
 	defer n.Stop()
 	require.GreaterOrEqual(t, n.Height(), height)
