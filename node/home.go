@@ -63,12 +63,17 @@ type InitResult struct {
 // already holds a config or a genesis, and writes nothing then.
 func Init(home string, o InitOptions) (InitResult, error) {
 	var joined *cmttypes.GenesisDoc
+	var joinedBytes []byte
 	if o.GenesisFile != "" {
-		doc, err := cmttypes.GenesisDocFromFile(o.GenesisFile)
+		b, err := os.ReadFile(o.GenesisFile)
+		if err != nil {
+			return InitResult{}, fmt.Errorf("node: genesis: %w", err)
+		}
+		doc, err := cmttypes.GenesisDocFromJSON(b)
 		if err != nil {
 			return InitResult{}, fmt.Errorf("node: genesis %s: %w", o.GenesisFile, err)
 		}
-		joined, o.ChainID, o.AppState = doc, doc.ChainID, doc.AppState
+		joined, joinedBytes, o.ChainID, o.AppState = doc, b, doc.ChainID, doc.AppState
 	}
 	c, err := newCometConfig(home, o)
 	if err != nil {
@@ -94,13 +99,18 @@ func Init(home string, o InitOptions) (InitResult, error) {
 	if err != nil {
 		return InitResult{}, fmt.Errorf("node: %w", err)
 	}
-	doc := joined
+	// A joined network's genesis is copied byte for byte: the genesis
+	// hash covers app_state's bytes, so every node must hold the same.
+	doc, genesis := joined, joinedBytes
 	if doc == nil {
 		doc = newGenesis(o.ChainID, o.AppState, []cmttypes.GenesisValidator{{
 			Address: pub.Address(), PubKey: pub, Power: 10, Name: c.Moniker,
 		}})
+		if genesis, err = encodeGenesis(doc); err != nil {
+			return InitResult{}, err
+		}
 	}
-	if err := writeHome(home, c, o.Config, doc); err != nil {
+	if err := writeHome(home, c, o.Config, genesis); err != nil {
 		return InitResult{}, err
 	}
 	return InitResult{
@@ -226,20 +236,24 @@ func newGenesis(chainID string, appState json.RawMessage, vals []cmttypes.Genesi
 	}
 }
 
-// writeHome writes the genesis and both config files.
-func writeHome(home string, c *cmtcfg.Config, ours Config, doc *cmttypes.GenesisDoc) error {
+// encodeGenesis validates doc and encodes it compactly, not indented:
+// CometBFT keeps a compacted copy of the genesis in its state database and
+// passes that copy's app_state to InitChain when it runs again (a restart
+// before the first block), and the genesis hash covers app_state's bytes.
+func encodeGenesis(doc *cmttypes.GenesisDoc) ([]byte, error) {
 	if err := doc.ValidateAndComplete(); err != nil {
-		return fmt.Errorf("node: genesis: %w", err)
+		return nil, fmt.Errorf("node: genesis: %w", err)
 	}
-	// Compact, not indented: CometBFT keeps a compacted copy of the genesis
-	// in its state database and passes that copy's app_state to InitChain
-	// when it runs again (a restart before the first block), and the
-	// genesis hash covers app_state's bytes.
 	b, err := cmtjson.Marshal(doc)
 	if err != nil {
-		return fmt.Errorf("node: genesis: %w", err)
+		return nil, fmt.Errorf("node: genesis: %w", err)
 	}
-	if err := writeFileAtomic(c.GenesisFile(), b, 0o644); err != nil {
+	return b, nil
+}
+
+// writeHome writes the genesis and both config files.
+func writeHome(home string, c *cmtcfg.Config, ours Config, genesis []byte) error {
+	if err := writeFileAtomic(c.GenesisFile(), genesis, 0o644); err != nil {
 		return err
 	}
 	if err := writeCometConfig(home, c); err != nil {

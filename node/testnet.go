@@ -113,7 +113,10 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		nodes[i].NodeID = string(nodeKey.ID())
 	}
 
-	doc := newGenesis(o.ChainID, o.AppState, vals)
+	genesis, err := encodeGenesis(newGenesis(o.ChainID, o.AppState, vals))
+	if err != nil {
+		return nil, err
+	}
 	for i, c := range cfgs {
 		var peers []string
 		for j, other := range nodes {
@@ -124,7 +127,7 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		c.P2P.PersistentPeers = strings.Join(peers, ",")
 		ours := DefaultConfig()
 		ours.APIAddr, ours.MetricsAddr = nodes[i].APIAddr, nodes[i].MetricsAddr
-		if err := writeHome(nodes[i].Home, c, ours, doc); err != nil {
+		if err := writeHome(nodes[i].Home, c, ours, genesis); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net"
@@ -126,4 +127,25 @@ func TestTestnet_FourValidatorsAgree(t *testing.T) {
 		}
 		require.Equal(t, hash, []byte(meta.BlockID.Hash))
 	}
+}
+
+// A node joining a network keeps its genesis byte for byte: the genesis
+// hash covers app_state's bytes, formatting included.
+func TestInit_JoinCopiesGenesisVerbatim(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Init(filepath.Join(dir, "a"), InitOptions{ChainID: "net", AppState: json.RawMessage(`{"x": 1}`)})
+	require.NoError(t, err)
+	orig, err := os.ReadFile(filepath.Join(dir, "a", "config", "genesis.json"))
+	require.NoError(t, err)
+	var pretty bytes.Buffer
+	require.NoError(t, json.Indent(&pretty, orig, "", "    "))
+	file := filepath.Join(dir, "shared-genesis.json")
+	require.NoError(t, os.WriteFile(file, pretty.Bytes(), 0o600))
+
+	res, err := Init(filepath.Join(dir, "b"), InitOptions{GenesisFile: file})
+	require.NoError(t, err)
+	require.Equal(t, "net", res.ChainID)
+	got, err := os.ReadFile(res.GenesisFile)
+	require.NoError(t, err)
+	require.Equal(t, pretty.Bytes(), got)
 }
