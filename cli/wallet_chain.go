@@ -251,7 +251,7 @@ unless --no-prompt or --json is given.`,
 	f.StringVarP(&amount, "amount", "a", "", "amount in TAO, e.g. 1.5 (up to 9 decimals)")
 	f.BoolVar(&all, "all", false, "send the whole balance, less the fee (and the existential deposit unless --allow-death)")
 	f.BoolVar(&allowDeath, "allow-death", false, "allow the sender to fall below the existential deposit and be reaped")
-	f.BoolVar(&keepAlive, "keep-alive", true, "keep the sender above the existential deposit (the default)")
+	f.BoolVar(&keepAlive, "keep-alive", true, "keep the sender above the existential deposit")
 	f.StringVar(&dest, "destination", "", "alias of --dest (btcli)")
 	_ = f.MarkHidden("destination")
 	return cmd
