@@ -39,7 +39,16 @@ type StreamOptions struct {
 
 // SubscribeWith is Subscribe with options.
 func (c *Client) SubscribeWith(ctx context.Context, from int64, o StreamOptions) (<-chan apitypes.Block, error) {
-	resp, err := c.openStream(ctx, from, 0, o)
+	if from <= 0 {
+		// "The next block" as a height, so a reconnect before the first
+		// block arrives still resumes without a gap.
+		st, err := c.Status(ctx)
+		if err != nil {
+			return nil, err
+		}
+		from = st.Height + 1
+	}
+	resp, err := c.openStream(ctx, from, o)
 	if err != nil {
 		return nil, err
 	}
@@ -64,14 +73,14 @@ func (c *Client) SubscribeWith(ctx context.Context, from int64, o StreamOptions)
 			case <-time.After(backoff):
 			}
 			backoff = min(backoff*2, 5*time.Second)
-			resp, _ = c.openStream(ctx, 0, max(last, 0), o)
+			resp, _ = c.openStream(ctx, last+1, o) // resume right after the last block delivered
 		}
 	}()
 	return out, nil
 }
 
-// openStream connects to GET /v1/events, resuming after lastID if set.
-func (c *Client) openStream(ctx context.Context, from, lastID int64, o StreamOptions) (*http.Response, error) {
+// openStream connects to GET /v1/events, starting at height from.
+func (c *Client) openStream(ctx context.Context, from int64, o StreamOptions) (*http.Response, error) {
 	q := url.Values{}
 	if from > 0 {
 		q.Set("from", strconv.FormatInt(from, 10))
@@ -92,9 +101,6 @@ func (c *Client) openStream(ctx context.Context, from, lastID int64, o StreamOpt
 		return nil, fmt.Errorf("client: %w", err)
 	}
 	req.Header.Set("Accept", "text/event-stream")
-	if lastID > 0 {
-		req.Header.Set("Last-Event-ID", strconv.FormatInt(lastID, 10))
-	}
 	timer := time.AfterFunc(c.opts.Timeout, cancel)
 	resp, err := c.http.Do(req)
 	timer.Stop()
