@@ -244,9 +244,9 @@ func (b *base) follow(ctx context.Context, onBlock func(ctx context.Context, hei
 	}
 }
 
-// serveMetrics serves the registry at cfg.MetricsAddr until ctx ends; it
-// does nothing when no address is set.
-func (b *base) serveMetrics(ctx context.Context) (stop func(), err error) {
+// serveMetrics serves the registry at cfg.MetricsAddr until stop is
+// called; it does nothing when no address is set.
+func (b *base) serveMetrics() (stop func(), err error) {
 	if b.cfg.MetricsAddr == "" {
 		return func() {}, nil
 	}

@@ -131,8 +131,8 @@ func (c *Config) Validate() error {
 		return bad("neuron.sample_size %d: want at least 1", n.SampleSize)
 	case n.NumConcurrentForwards < 1:
 		return bad("neuron.num_concurrent_forwards %d: want at least 1", n.NumConcurrentForwards)
-	case n.StepInterval < 0:
-		return bad("neuron.step_interval %s is negative", n.StepInterval)
+	case n.StepInterval <= 0:
+		return bad("neuron.step_interval %s: want a positive duration", n.StepInterval)
 	case !(n.MovingAverageAlpha > 0 && n.MovingAverageAlpha <= 1):
 		return bad("neuron.moving_average_alpha %v: want 0 < alpha ≤ 1", n.MovingAverageAlpha)
 	case c.Axon.Port < 0 || c.Axon.Port > 65535 || c.Axon.ExternalPort < 0 || c.Axon.ExternalPort > 65535:

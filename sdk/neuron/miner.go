@@ -63,7 +63,7 @@ func (m *Miner) Run(ctx context.Context) error {
 	if _, _, err := m.sync(ctx); err != nil {
 		return err
 	}
-	stopMetrics, err := m.serveMetrics(ctx)
+	stopMetrics, err := m.serveMetrics()
 	if err != nil {
 		return err
 	}

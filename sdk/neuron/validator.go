@@ -138,7 +138,7 @@ func (v *Validator) Run(ctx context.Context) error {
 	if err := v.loadState(s); err != nil {
 		return err
 	}
-	stopMetrics, err := v.serveMetrics(ctx)
+	stopMetrics, err := v.serveMetrics()
 	if err != nil {
 		return err
 	}
