@@ -616,7 +616,6 @@ func (a *app) pickCommit(cmd *cobra.Command, s *weightsSession, f *weightsFlags)
 			continue
 		}
 		_ = s.store.Remove(cm)
-		live = append(live, cm)
 	}
 	if cmd.Flags().Changed("uids") || cmd.Flags().Changed("weights") {
 		uids, vals, err := f.row(cmd)

@@ -12,6 +12,7 @@ import (
 	"github.com/gotensor/gotensor/api/apitypes"
 	"github.com/gotensor/gotensor/client"
 	"github.com/gotensor/gotensor/keys"
+	"github.com/gotensor/gotensor/sdk/weights"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/tx"
 )
@@ -124,6 +125,29 @@ func TestWeightsSet_CommitReveal(t *testing.T) {
 	doc = runJSON(t, wn.cmd("weights", "reveal", "--netuid", wn.netuid(), "--uids", "1", "--weights", "5", "--salt", "3")...)
 	require.Equal(t, true, doc["success"])
 	require.Equal(t, [][2]uint16{{1, 65535}}, wn.status(t).Weights)
+}
+
+// TestWeightsReveal_SkipsStaleSavedCommits: a saved commit that is no
+// longer on chain is dropped, and the oldest live one is revealed.
+func TestWeightsReveal_SkipsStaleSavedCommits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a chain")
+	}
+	wn := newWeightsNet(t)
+	store := weights.CommitStore{Dir: filepath.Join(wn.args[1], "alice", "reveals")}
+	stale := weights.Commit{NetUID: wn.n, Hotkey: wn.val, UIDs: []tao.UID{1}, Values: []uint16{65535}, Salt: []uint16{9},
+		CommitBlock: 1, RevealEpoch: 1}
+	stalePath, err := store.Save(stale)
+	require.NoError(t, err)
+	doc := runJSON(t, wn.cmd("weights", "commit", "--netuid", wn.netuid(), "--uids", "2", "--weights", "1")...)
+	live := doc["saved_to"].(string)
+
+	r := run(t, "", wn.cmd("weights", "reveal", "--netuid", wn.netuid(), "--no-prompt")...)
+	require.Equal(t, 0, r.code, "stderr: %s", r.stderr)
+	require.Contains(t, r.stderr, "dropping saved commit")
+	require.NoFileExists(t, stalePath)
+	require.NoFileExists(t, live)
+	require.Equal(t, [][2]uint16{{2, 65535}}, wn.status(t).Weights)
 }
 
 func TestWeightsSet_Direct(t *testing.T) {
