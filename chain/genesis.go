@@ -188,9 +188,17 @@ func duplicate(accts []GenesisAccount) (int, int) {
 }
 
 // GenesisHash identifies a chain: SHA-256 over a domain tag, the chain id,
-// the initial height, the genesis time and the app_state bytes, all taken
+// the initial height, the genesis time and the app_state JSON, all taken
 // from CometBFT's genesis. Every transaction carries it.
+//
+// The app_state is hashed in its compact form (insignificant whitespace
+// removed): CometBFT hands InitChain a compacted copy of the genesis file's
+// app_state after a restart, so an indented genesis.json must hash the same.
 func GenesisHash(chainID string, initialHeight int64, genesisTimeUnixNano int64, appState []byte) [32]byte {
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, appState); err == nil {
+		appState = compact.Bytes()
+	}
 	h := sha256.New()
 	h.Write([]byte("gotensor-genesis-v1\x00"))
 	h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(chainID))))

@@ -132,3 +132,22 @@ func TestCheckInvariants_DetectsBrokenSupply(t *testing.T) {
 	kv.Set(chain.AccountKey(params.Treasury), account(1000))
 	require.ErrorContains(t, chain.CheckInvariants(s), "balances sum to")
 }
+
+// TestGenesisHash_IgnoresWhitespace: CometBFT hands InitChain a compacted
+// app_state after a restart, so an indented genesis file must identify the
+// same chain; any change of content must not.
+func TestGenesisHash_IgnoresWhitespace(t *testing.T) {
+	compact := []byte(`{"accounts":[{"address":"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY","balance":1}]}`)
+	indented := []byte("{\n  \"accounts\": [\n    {\"address\": \"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY\", \"balance\": 1}\n  ]\n}\n")
+	changed := []byte(`{"accounts":[{"address":"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY","balance":2}]}`)
+	h := func(b []byte) [32]byte { return chain.GenesisHash("c", 1, 7, b) }
+	if h(compact) != h(indented) {
+		t.Fatal("indentation changed the genesis hash")
+	}
+	if h(compact) == h(changed) {
+		t.Fatal("a different balance gave the same genesis hash")
+	}
+	if chain.GenesisHash("c", 1, 7, compact) == chain.GenesisHash("d", 1, 7, compact) {
+		t.Fatal("the chain id is not bound")
+	}
+}
