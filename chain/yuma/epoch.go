@@ -87,6 +87,7 @@ type epoch struct {
 	bonds          *matrix        // B' as stored
 	regAt          []uint64       // registration block per uid
 	unitWeights    bool           // every entry of w lies in [0, 1]
+	storedBonds    []Entry        // bonds in stored form, by bonds' rows, if already made
 }
 
 func (e *epoch) isOwnerUID(i int) bool { return i == e.owner }
@@ -413,7 +414,10 @@ func (e *epoch) output() Output {
 	}
 
 	emission := uint64(e.in.Emission)
-	bonds := make([]Entry, len(e.bonds.col)) // one backing array for every row
+	stored := e.storedBonds // one backing array for every row
+	if stored == nil {
+		stored = make([]Entry, len(e.bonds.col))
+	}
 	for i := range out.Neurons {
 		r := &out.Neurons[i]
 		r.Active = e.active[i]
@@ -427,10 +431,11 @@ func (e *epoch) output() Output {
 		r.ValidatorEmission = tao.Rao(amount(validator[i], emission))
 		r.Emission = tao.Rao(amount(combined[i], emission))
 		if e.newPermit[i] {
-			cols, vals := e.bonds.row(i)
-			r.Bonds = bonds[:len(cols):len(cols)]
-			bonds = bonds[len(cols):]
-			storeBonds(r.Bonds, cols, vals)
+			a, z := e.bonds.start[i], e.bonds.start[i+1]
+			r.Bonds = stored[a:z:z]
+			if e.storedBonds == nil {
+				storeBonds(r.Bonds, e.bonds.col[a:z], e.bonds.val[a:z])
+			}
 		}
 	}
 	return out

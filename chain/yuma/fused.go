@@ -90,7 +90,7 @@ func (e *epoch) consensusClipRanks() {
 // bondsFused is steps 9–10 after consensusClipRanks. It reports false,
 // having changed nothing, where the reference steps must run: liquid alpha
 // in use, an EMA factor outside [0, 1], classic bond columns whose u16
-// sums reach 2^31, or an input of 2^31 entries or more (see unitColSums).
+// sums reach 2^31, or an input of 2^31 entries or more (see addColumns).
 func (e *epoch) bondsFused() bool {
 	p := e.in.Params
 	alpha := e.bondsAlpha()
@@ -123,7 +123,8 @@ type bondRows struct {
 	// rawNorm, for classic bonds, divides by each column's u16 sum (zero
 	// for an empty column); nil for Yuma 3, whose bonds are u16/65535.
 	rawNorm  []divisor
-	resets   bool // whether the reset drops any bond
+	resets   bool           // whether the reset drops any bond
+	colSum   []fixed.I32F32 // column sums of the EMA rows so far (see unitColSums)
 	nextVals []fixed.I32F32
 	prevCols []uint16
 	prevVals []fixed.I32F32
@@ -139,6 +140,7 @@ func (e *epoch) newBondRows(rawNorm []divisor) *bondRows {
 		ratio:   fixed.I32F32FromU16Proportion(e.in.Params.BondsPenalty),
 		rawNorm: rawNorm,
 		resets:  e.in.LastTempo <= maxReg,
+		colSum:  make([]fixed.I32F32, e.n),
 	}
 }
 
@@ -256,12 +258,20 @@ func keepBonds(cols []uint16, vals []fixed.I32F32, bonds []Entry, regAt []uint64
 	return kept
 }
 
-// ema appends to out the EMA row α·next + (1−α)·prev of row i
+// ema appends row i of B' to out (see emaRow) and adds it to the column
+// sums while it is in cache.
+func (b *bondRows) ema(out *matrix, rows *emaRows, i int, nc []uint16, nv []fixed.I32F32, alpha, oneMinus fixed.I32F32) {
+	m := len(out.col)
+	b.emaRow(out, rows, i, nc, nv, alpha, oneMinus)
+	addColumns(b.colSum, out.col[m:], out.val[m:])
+}
+
+// emaRow appends to out the EMA row α·next + (1−α)·prev of row i
 // (mat_ema_sparse): for rows in uid order a merge (or, for the same
 // columns, a pairwise pass) in unit arithmetic, whose values
 // α·x + (1−α)·y with x, y, α in [0, 1] add without saturation; otherwise
 // the reference row (repeated uids add up).
-func (b *bondRows) ema(out *matrix, rows *emaRows, i int, nc []uint16, nv []fixed.I32F32, alpha, oneMinus fixed.I32F32) {
+func (b *bondRows) emaRow(out *matrix, rows *emaRows, i int, nc []uint16, nv []fixed.I32F32, alpha, oneMinus fixed.I32F32) {
 	pc, pv, shape := b.prev(i, nc)
 	if shape == bondsUnsorted {
 		rows.row(out, nc, nv, pc, pv, alpha, oneMinus, false)
@@ -316,18 +326,17 @@ func emaMergeUnit(dc []uint16, dv []fixed.I32F32, nc []uint16, nv []fixed.I32F32
 	return kept
 }
 
-// unitColSums is colSums for the fused bond steps' matrices, whose
-// entries are below n and non-negative. Their sums cannot saturate: every
-// weight and stored bond entry of the input adds at most 1 to the matrix
-// (an EMA row with a repeated bond uid adds it twice to one entry), and an
-// input holds far fewer than 2^31 entries.
-func unitColSums(m *matrix) []fixed.I32F32 {
-	s := make([]fixed.I32F32, m.n)
-	val := m.val[:len(m.col)]
-	for k, j := range m.col {
-		s[j] = s[j].Add(val[k])
+// addColumns adds a row's entries to the column sums s. It is colSums for
+// the fused bond steps' matrices, whose entries are below n and
+// non-negative, so the sums cannot saturate: every weight and stored bond
+// entry of the input adds at most 1 to the matrix (an EMA row with a
+// repeated bond uid adds it twice to one entry), and bondsFused admits
+// fewer than 2^31 entries.
+func addColumns(s []fixed.I32F32, cols []uint16, vals []fixed.I32F32) {
+	vals = vals[:len(cols)]
+	for k, j := range cols {
+		s[j] = s[j].Add(vals[k])
 	}
-	return s
 }
 
 // bondsYuma3 is the Yuma 3 bond EMA and dividends without liquid alpha:
@@ -347,22 +356,28 @@ func (e *epoch) bondsYuma3(alpha fixed.I32F32, bondCount int) {
 	b.order = orderSorted
 	e.bonds = b
 
-	norm := columnDivisors(unitColSums(b))
+	// In the same pass, the rows in stored form (step 12), for output.
+	norm := columnDivisors(src.colSum)
+	e.storedBonds = make([]Entry, len(b.col))
 	e.dividends = make([]fixed.I32F32, e.n)
 	for i := range e.n {
-		cols, vals := b.row(i)
-		e.dividends[i], _ = bondIncentive(cols, vals, norm, e.incentive).CheckedMul(e.activeStakes[i])
+		a, z := b.start[i], b.start[i+1]
+		tb := bondIncentive(e.storedBonds[a:z], b.col[a:z], b.val[a:z], norm, e.incentive)
+		e.dividends[i], _ = tb.CheckedMul(e.activeStakes[i])
 	}
 	normalize(e.dividends)
 }
 
 // bondIncentive returns tb = Σ_j (b_j / s_j)·I_j over a row of B', with
-// norm[j] dividing by the column sum s_j.
-func bondIncentive(cols []uint16, vals []fixed.I32F32, norm []divisor, incentive []fixed.I32F32) fixed.I32F32 {
-	vals = vals[:len(cols)]
+// norm[j] dividing by the column sum s_j, and writes the row in stored
+// form to stored.
+func bondIncentive(stored []Entry, cols []uint16, vals []fixed.I32F32, norm []divisor, incentive []fixed.I32F32) fixed.I32F32 {
+	stored, vals = stored[:len(cols)], vals[:len(cols)]
 	var tb fixed.I32F32
 	for k, j := range cols {
-		tb = tb.Add(mulUnit(norm[j].divUnit(vals[k]), incentive[j]))
+		v := vals[k]
+		stored[k] = Entry{UID: j, Value: v.ToU16Proportion()}
+		tb = tb.Add(mulUnit(norm[j].divUnit(v), incentive[j]))
 	}
 	return tb
 }
@@ -408,6 +423,7 @@ func (e *epoch) bondsClassic(alpha fixed.I32F32, bondCount int) bool {
 
 	// ΔB = W_b∘A, column-normalised.
 	delta := e.ws.delta.reset(n, len(e.w.col))
+	deltaSum := make([]fixed.I32F32, n)
 	for i := range n {
 		cols, vals := src.next(i)
 		a := e.activeStakes[i]
@@ -416,9 +432,10 @@ func (e *epoch) bondsClassic(alpha fixed.I32F32, bondCount int) bool {
 		for k, v := range vals {
 			delta.val[m+k] = mulUnit(v, a)
 		}
+		addColumns(deltaSum, cols, delta.val[m:])
 		delta.endRow()
 	}
-	deltaNorm := columnDivisors(unitColSums(delta))
+	deltaNorm := columnDivisors(deltaSum)
 	for k, j := range delta.col {
 		if deltaNorm[j].d != 0 {
 			delta.val[k] = deltaNorm[j].divUnit(delta.val[k])
@@ -436,7 +453,7 @@ func (e *epoch) bondsClassic(alpha fixed.I32F32, bondCount int) bool {
 	b.order = orderSorted
 
 	// B' column-normalised, dividends, column maxima.
-	norm := columnDivisors(unitColSums(b))
+	norm := columnDivisors(src.colSum)
 	mx := make([]fixed.I32F32, n)
 	incentive := e.incentive
 	e.dividends = make([]fixed.I32F32, n)
