@@ -29,6 +29,10 @@ type AppParams struct {
 	// CheckInvariants asks the chain to verify its invariants after
 	// every block.
 	CheckInvariants bool
+	// SnapshotInterval and SnapshotKeepRecent configure state-sync
+	// snapshots (see Config).
+	SnapshotInterval   int64
+	SnapshotKeepRecent int
 	// Logger is the node's logger.
 	Logger *slog.Logger
 }

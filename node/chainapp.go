@@ -21,10 +21,12 @@ const keepVersions = 100
 // default AppOpener.
 func ChainApp(p AppParams) (*App, error) {
 	a, err := app.New(app.Config{
-		Dir:             p.Dir,
-		Store:           store.Options{KeepRecent: keepVersions},
-		CheckInvariants: p.CheckInvariants,
-		Logger:          p.Logger,
+		Dir:                p.Dir,
+		Store:              store.Options{KeepRecent: keepVersions},
+		CheckInvariants:    p.CheckInvariants,
+		SnapshotInterval:   p.SnapshotInterval,
+		SnapshotKeepRecent: p.SnapshotKeepRecent,
+		Logger:             p.Logger,
 	})
 	if err != nil {
 		return nil, err

@@ -37,6 +37,12 @@ type Config struct {
 	// the garbage collector works harder near it instead of letting the
 	// heap double. "0" disables it; the GOMEMLIMIT variable wins over it.
 	MemoryLimit Bytes `toml:"memory_limit"`
+	// SnapshotInterval makes the node take a state-sync snapshot every that
+	// many heights, which new nodes can restore instead of replaying every
+	// block (CometBFT's [statesync] section); 0 disables snapshots.
+	SnapshotInterval int64 `toml:"snapshot_interval"`
+	// SnapshotKeepRecent is how many snapshots to keep (0: the default, 2).
+	SnapshotKeepRecent int `toml:"snapshot_keep_recent"`
 }
 
 // Default ports. 9944 is the port btcli's "local" network uses.
@@ -56,6 +62,9 @@ func DefaultConfig() Config {
 		LogFormat:     "text",
 		CommitTimeout: Duration(30 * time.Second),
 		MemoryLimit:   900 << 20,
+
+		SnapshotInterval:   1000,
+		SnapshotKeepRecent: 2,
 	}
 }
 
@@ -76,6 +85,9 @@ func (c Config) Validate() error {
 	case "", "text", "json":
 	default:
 		return fmt.Errorf("node: log_format %q: want text or json", c.LogFormat)
+	}
+	if c.SnapshotInterval < 0 || c.SnapshotKeepRecent < 0 {
+		return fmt.Errorf("node: snapshot_interval %d, snapshot_keep_recent %d: want 0 or more", c.SnapshotInterval, c.SnapshotKeepRecent)
 	}
 	if c.CommitTimeout < 0 {
 		return fmt.Errorf("node: commit_timeout %s is negative", time.Duration(c.CommitTimeout))

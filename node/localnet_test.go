@@ -3,6 +3,8 @@ package node_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -118,4 +120,31 @@ func TestLocalnet_HomeInUse(t *testing.T) {
 	defer n.Stop()
 	_, _, err := node.OpenLocalnet(node.LocalnetOptions{Home: home, Genesis: devGenesis, APIAddr: "off", RPCAddr: "off", P2PAddr: node.FreeAddr(t)})
 	require.ErrorIs(t, err, node.ErrHomeInUse)
+}
+
+// TestNode_TakesStateSyncSnapshots: with snapshot_interval set in
+// gotensor.toml the node offers state-sync snapshots of its state.
+func TestNode_TakesStateSyncSnapshots(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a chain")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	home := t.TempDir()
+	n, _ := openLocalnet(t, home) // writes the home
+	cfg, err := node.LoadConfig(home)
+	require.NoError(t, err)
+	cfg.SnapshotInterval, cfg.SnapshotKeepRecent = 3, 2
+	require.NoError(t, node.SaveConfig(home, cfg))
+	require.NoError(t, n.Stop()) // never started: release the home, reopen with the new settings
+	n, _ = openLocalnet(t, home)
+	require.NoError(t, n.Start())
+	defer n.Stop()
+	require.NoError(t, n.WaitForHeight(ctx, 10))
+	var dirs []os.DirEntry
+	require.Eventually(t, func() bool {
+		dirs, err = os.ReadDir(filepath.Join(home, "data", "app", "snapshots"))
+		return err == nil && len(dirs) > 0
+	}, 20*time.Second, 100*time.Millisecond, "no snapshot taken")
+	require.LessOrEqual(t, len(dirs), 2+1, "keeps the most recent snapshots only (plus one being written)")
 }

@@ -117,7 +117,8 @@ func New(home string, o Options) (*Node, error) {
 	if err := os.MkdirAll(appDir, 0o700); err != nil {
 		return nil, fmt.Errorf("node: %w", err)
 	}
-	app, err := o.OpenApp(AppParams{Dir: appDir, CheckInvariants: cfg.CheckInvariants, Logger: logger})
+	app, err := o.OpenApp(AppParams{Dir: appDir, CheckInvariants: cfg.CheckInvariants,
+		SnapshotInterval: cfg.SnapshotInterval, SnapshotKeepRecent: cfg.SnapshotKeepRecent, Logger: logger})
 	if errors.Is(err, syscall.EAGAIN) { // the store's file lock
 		return nil, fmt.Errorf("%w: %s", ErrHomeInUse, home)
 	}
