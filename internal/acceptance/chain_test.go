@@ -108,9 +108,20 @@ func TestLocalnet_SIGKILL(t *testing.T) {
 	ln := startLocalnet(t, "")
 	wallets := t.TempDir()
 	ok(t, nil, append(walletArgs(wallets, "alice"), "wallet", "create", "--uri", "//Alice", "--no-use-password", "--no-prompt")...)
+	ok(t, nil, append(walletArgs(wallets, "bob"), "wallet", "create", "--uri", "//Bob", "--no-use-password", "--no-prompt")...)
 	ok(t, nil, append(walletArgs(wallets, "alice"), "wallet", "transfer", "--dest", bobSS58, "--amount", "2",
 		"--network", ln.url, "--no-prompt", "--quiet")...)
-	top := ln.waitHeight(t, num(t, ln.status(t), "height")+3)
+	// A subnet with epochs every few blocks and a staked validator, so the
+	// blocks replayed at restart run the coinbase and epochs too.
+	alice := func(args ...string) {
+		okJSON(t, nil, append(append(walletArgs(wallets, "alice"), "--network", ln.url, "--no-prompt"), args...)...)
+	}
+	alice("subnets", "create")
+	alice("subnets", "start", "--netuid", "1")
+	alice("sudo", "set", "--netuid", "1", "--param", "tempo", "--value", "3")
+	okJSON(t, nil, append(walletArgs(wallets, "bob"), "--network", ln.url, "--no-prompt", "subnets", "register", "--netuid", "1")...)
+	alice("stake", "add", "--netuid", "1", "--hotkey-ss58", bobSS58, "--amount", "10")
+	top := ln.waitHeight(t, num(t, ln.status(t), "height")+7)
 	bob, _ := balance(t, ln, bobSS58)
 	seen := map[int64][2]any{}
 	for h := top - 3; h <= top; h++ {
@@ -133,6 +144,8 @@ func TestLocalnet_SIGKILL(t *testing.T) {
 	require.Equal(t, st["app_hash"], next["app_hash"], "status app_hash is the root after its height")
 	free, _ := balance(t, ln2, bobSS58)
 	require.Equal(t, bob, free)
+	_, mg := getJSON(t, ln2.url+"/v1/subnets/1/metagraph?lite=true")
+	require.Len(t, mg["neurons"], 2, "the subnet survived the restart")
 }
 
 // TestLocalnet_NoHome: without --home the chain lives in a new temporary
