@@ -174,9 +174,17 @@ func TestValidator_RetriesAndSaysWhy(t *testing.T) {
 	// A rate limit longer than the tempo: the validator waits it out.
 	tc.send(tc.alice, tx.SetHyperparameter{NetUID: n, Name: "weights_rate_limit", Value: 12})
 	logs.waitFor(t, 30*time.Second, "not setting weights yet", "rate limited: ", "blocks left (one weights update per 12 blocks")
-	committed := logs.count("weights committed")
-	require.Eventually(t, func() bool { return logs.count("weights committed") > committed }, 30*time.Second, 50*time.Millisecond,
+	committed, revealed, expired := logs.count("weights committed"), logs.count("weights revealed"), logs.count("expired before its reveal")
+	require.Eventually(t, func() bool { return logs.count("weights committed") > committed+1 }, 30*time.Second, 50*time.Millisecond,
 		"committed again once the limit passed")
+	require.Greater(t, logs.count("weights revealed"), revealed, "reveals go on while commits wait for the rate limit")
+	// Reveals two epochs after the commit, inside a rate limit of five
+	// epochs: the validator still reveals each commit in its epoch.
+	tc.send(tc.alice, tx.SetHyperparameter{NetUID: n, Name: "commit_reveal_period", Value: 2})
+	tc.send(tc.alice, tx.SetHyperparameter{NetUID: n, Name: "weights_rate_limit", Value: 20})
+	revealed = logs.count("weights revealed")
+	require.Eventually(t, func() bool { return logs.count("weights revealed") >= revealed+2 }, 30*time.Second, 50*time.Millisecond)
+	require.Equal(t, expired, logs.count("expired before its reveal"), "no commit expired waiting")
 	require.Zero(t, logs.count(`"level":"ERROR"`))
 
 	st, err := tc.c.Weights(context.Background(), n, val.Public())

@@ -19,7 +19,13 @@ import (
 // exact block for the rate limit, the next epoch for a missing permit);
 // only a lost registration stops the validator.
 func (v *Validator) weightsStep(ctx context.Context, height int64) error {
-	if height < v.retryAt {
+	pending, err := v.commits.List(v.cfg.NetUID, v.Hotkey())
+	if err != nil {
+		v.log.Error("reading saved commits", "err", err)
+	}
+	// A commit's reveal epoch does not wait for the next attempt to set
+	// weights: with saved commits, the status is read every block.
+	if height < v.retryAt && len(pending) == 0 {
 		return nil
 	}
 	st, err := v.c.Weights(ctx, v.cfg.NetUID, v.Hotkey())
@@ -32,8 +38,8 @@ func (v *Validator) weightsStep(ctx context.Context, height int64) error {
 	if !st.Registered {
 		return &NotRegisteredError{Hotkey: v.Hotkey(), NetUID: v.cfg.NetUID}
 	}
-	v.revealDue(ctx, st)
-	if v.cfg.Neuron.DisableSetWeights {
+	v.revealDue(ctx, st, pending)
+	if v.cfg.Neuron.DisableSetWeights || height < v.retryAt {
 		return nil
 	}
 	v.mu.Lock()
@@ -171,12 +177,7 @@ func (v *Validator) outcome(height int64, st *apitypes.Weights, call string, err
 
 // revealDue reveals the saved commits that are due, and forgets those the
 // chain no longer holds or that expired.
-func (v *Validator) revealDue(ctx context.Context, st *apitypes.Weights) {
-	saved, err := v.commits.List(v.cfg.NetUID, v.Hotkey())
-	if err != nil {
-		v.log.Error("reading saved commits", "err", err)
-		return
-	}
+func (v *Validator) revealDue(ctx context.Context, st *apitypes.Weights, saved []weights.Commit) {
 	for _, cm := range saved {
 		hash := cm.Hash()
 		c, onChain := findCommit(st, hash)
