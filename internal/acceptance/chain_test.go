@@ -302,6 +302,20 @@ func TestTestnet_FourValidators(t *testing.T) {
 	for _, n := range nodes {
 		n.waitHeight(t, 3)
 	}
+	// Subnet activity with epochs every three blocks, so the validators
+	// agree on the coinbase and epochs, not only on transfers.
+	wallets := t.TempDir()
+	for _, w := range []string{"Alice", "Bob"} {
+		ok(t, nil, append(walletArgs(wallets, w), "wallet", "create", "--uri", "//"+w, "--no-use-password", "--no-prompt")...)
+	}
+	send := func(wallet string, args ...string) {
+		okJSON(t, nil, append(append(walletArgs(wallets, wallet), "--network", nodes[0].url, "--no-prompt"), args...)...)
+	}
+	send("Alice", "subnets", "create")
+	send("Alice", "subnets", "start", "--netuid", "1")
+	send("Alice", "sudo", "set", "--netuid", "1", "--param", "tempo", "--value", "3")
+	send("Bob", "subnets", "register", "--netuid", "1")
+	send("Alice", "stake", "add", "--netuid", "1", "--hotkey-ss58", bobSS58, "--amount", "10")
 	nodes[3].kill()
 	h := num(t, nodes[0].status(t), "height")
 	for _, n := range nodes[:3] {
