@@ -2,6 +2,7 @@ package yuma
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gotensor/gotensor/fixed"
@@ -58,4 +59,19 @@ func BenchmarkEpoch64x256LiquidAlpha(b *testing.B) {
 	p := DefaultHyperparameters()
 	p.LiquidAlpha = true
 	benchmarkEpoch(b, 64, 256, p)
+}
+
+// BenchmarkEpoch256x4096Unsorted is BenchmarkEpoch256x4096 with every
+// weight row in descending uid order, which takes the reference steps.
+func BenchmarkEpoch256x4096Unsorted(b *testing.B) {
+	in := benchInput(256, 4096, DefaultHyperparameters())
+	for i := range in.Neurons {
+		slices.Reverse(in.Neurons[i].Weights)
+	}
+	var ws Workspace
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		ws.Run(in)
+	}
 }

@@ -197,6 +197,13 @@ func (e *epoch) activeStake() {
 // Step 5: weights are masked (rows without a permit, self-weights except the
 // owner's, weights set before the target registered, and with commit–reveal
 // weights committed before it registered), then row-normalised.
+//
+// A row out of uid order is put in order, for the fused steps, unless a uid
+// repeats in it or liquid alpha is on: only liquid alpha reads the order
+// of a row (alpha_sigmoid's lookups, the order of the stored bonds). Every
+// other step reads entries by uid or adds a row's entries with wrapping,
+// order-free sums, and a column, which gets at most one entry per row,
+// still sums its entries in row order.
 func (e *epoch) weights() {
 	p := e.in.Params
 	capacity := 0
@@ -210,6 +217,10 @@ func (e *epoch) weights() {
 	m := 0 // entries kept so far
 	sorted := true
 	e.unitWeights = true
+	var order *rowSorter
+	if !e.ws.reference && !(p.Yuma3 && p.LiquidAlpha) {
+		order = &rowSorter{}
+	}
 	for i := range e.in.Neurons {
 		nr := &e.in.Neurons[i]
 		var total uint64 // Σ of the kept u16 values
@@ -227,7 +238,11 @@ func (e *epoch) weights() {
 			}
 			kept := maskRow(col[m:], val[m:], nr.Weights, e.regAt, self, bound)
 			total = weightSum(val[m : m+kept])
-			sorted = sorted && sortedBelow(col[m:m+kept], e.n)
+			inOrder := sortedBelow(col[m:m+kept], e.n)
+			if !inOrder && order != nil {
+				inOrder = order.sort(col[m:m+kept], val[m:m+kept])
+			}
+			sorted = sorted && inOrder
 			normalizeWeightRow(val[m:m+kept], total)
 			m += kept
 		}
@@ -257,6 +272,47 @@ func maskRow(col []uint16, val []fixed.I32F32, row []Entry, regAt []uint64, self
 		}
 	}
 	return kept
+}
+
+// rowSorter puts rows in uid order by placing each entry at its uid in a
+// dense scratch row: linear in the row's length and uid range.
+type rowSorter struct {
+	seen []bool
+	vals []fixed.I32F32
+}
+
+// sort orders the row (cols, vals) by uid and reports true, or reports
+// false and leaves the row as it is if a uid repeats.
+func (s *rowSorter) sort(cols []uint16, vals []fixed.I32F32) bool {
+	if len(cols) == 0 {
+		return true
+	}
+	lo, hi := cols[0], cols[0]
+	for _, j := range cols {
+		lo, hi = min(lo, j), max(hi, j)
+	}
+	span := int(hi-lo) + 1
+	s.seen = slices.Grow(s.seen[:0], span)[:span]
+	s.vals = slices.Grow(s.vals[:0], span)[:span]
+	seen, at := s.seen, s.vals
+	vals = vals[:len(cols)]
+	for k, j := range cols {
+		d := j - lo
+		if seen[d] {
+			clear(seen)
+			return false
+		}
+		seen[d], at[d] = true, vals[k]
+	}
+	m := 0
+	for d, ok := range seen {
+		if ok {
+			cols[m], vals[m] = lo+uint16(d), at[d]
+			seen[d] = false
+			m++
+		}
+	}
+	return true
 }
 
 // weightSum returns the sum of a row of integer-valued weights as an

@@ -124,7 +124,7 @@ type bondRows struct {
 	// for an empty column); nil for Yuma 3, whose bonds are u16/65535.
 	rawNorm  []divisor
 	resets   bool           // whether the reset drops any bond
-	colSum   []fixed.I32F32 // column sums of the EMA rows so far (see unitColSums)
+	colSum   []fixed.I32F32 // column sums of the EMA rows so far (see addColumns)
 	nextVals []fixed.I32F32
 	prevCols []uint16
 	prevVals []fixed.I32F32

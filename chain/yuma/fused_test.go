@@ -12,8 +12,9 @@ import (
 )
 
 // fusedInput draws a subnet for the fast path: weight rows in uid order
-// (the chain's usual case; now and then one that is not, to take the
-// reference steps), and everything else as varied as randomInput: bonds in
+// (the chain's usual case; now and then one out of order, which the fast
+// path sorts, or with a repeated uid, which takes the reference steps), and
+// everything else as varied as randomInput: bonds in
 // or out of order, repeated or beyond n, resets, commit–reveal, an owner,
 // zero and huge stakes, tied weights, every variant of the bond steps and
 // EMA factors outside [0, 1].
@@ -71,8 +72,13 @@ func fusedInput(r *rand.Rand, n, validators int) Input {
 					nr.Weights = append(nr.Weights, Entry{uint16(j), weight()})
 				}
 			}
-			if r.IntN(40) == 0 {
+			switch r.IntN(10) {
+			case 0: // out of order: put in order unless liquid alpha
 				r.Shuffle(len(nr.Weights), reflect.Swapper(nr.Weights))
+			case 1: // a repeated uid: the reference steps
+				if len(nr.Weights) > 0 && r.IntN(4) == 0 {
+					nr.Weights = append(nr.Weights, Entry{nr.Weights[r.IntN(len(nr.Weights))].UID, weight()})
+				}
 			}
 		}
 		if p.CommitReveal && r.IntN(2) == 0 {
@@ -146,10 +152,21 @@ func TestRun_FastPathFallbacks(t *testing.T) {
 		edit func(in *Input)
 		want uint8
 	}{
-		"unsorted weights": {func(in *Input) {
+		"weights out of order, put in order": {func(in *Input) {
 			for i := range in.Neurons {
 				slices.Reverse(in.Neurons[i].Weights)
 			}
+			in.Params.LiquidAlpha, in.Params.BondsMovingAverage = false, 900_000
+		}, fusedSteps | fusedBonds},
+		"weights out of order with liquid alpha": {func(in *Input) {
+			for i := range in.Neurons {
+				slices.Reverse(in.Neurons[i].Weights)
+			}
+			in.Params.Yuma3, in.Params.LiquidAlpha = true, true
+		}, 0},
+		"repeated uid": {func(in *Input) {
+			in.Neurons[0].Weights = append(in.Neurons[0].Weights, Entry{UID: 5, Value: 9}, Entry{UID: 5, Value: 7})
+			in.Neurons[0].ValidatorPermit = true
 		}, 0},
 		"row sum past 2^31": {func(in *Input) {
 			row := make([]Entry, 32769)
@@ -178,7 +195,9 @@ func TestRun_FastPathFallbacks(t *testing.T) {
 				in.Neurons[i].LastUpdate, in.Neurons[i].RegisteredAt = 99, 10
 				in.Neurons[i].ValidatorPermit = len(in.Neurons[i].Weights) > 0
 				in.Neurons[i].Stake = fixed.I64F64FromUint(1_000_000 + uint64(i))
-				slices.SortFunc(in.Neurons[i].Weights, func(a, b Entry) int { return int(a.UID) - int(b.UID) })
+				w := in.Neurons[i].Weights
+				slices.SortFunc(w, func(a, b Entry) int { return int(a.UID) - int(b.UID) })
+				in.Neurons[i].Weights = slices.CompactFunc(w, func(a, b Entry) bool { return a.UID == b.UID })
 			}
 			in.Params.CommitReveal, in.HasOwner = false, false
 			c.edit(&in)
