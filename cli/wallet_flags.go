@@ -172,7 +172,9 @@ func (a *app) keyError(err error, wl wallet.Wallet, which string) error {
 		}
 		return withHint(err, "create it with `gotensor wallet create --wallet-name %s`, restore it with `gotensor wallet regen-coldkey`, or pick another with --wallet-name / --wallet-path (see `gotensor wallet list`)", wl.Name)
 	case errors.Is(err, wallet.ErrWrongPassword):
-		return withHint(err, "check the password (or the BT_PW_ variable, which holds btwallet's encoded form: see `gotensor wallet password-env`)")
+		// NaCl cannot tell a wrong password from a damaged file: both fail
+		// the MAC.
+		return withHint(err, "check the password (or the BT_PW_ variable, which holds btwallet's encoded form: see `gotensor wallet password-env`); if it is right, the keyfile is damaged: restore it with `gotensor wallet regen-%s`", which)
 	case errors.Is(err, wallet.ErrCorrupt):
 		return withHint(err, "restore the key with `gotensor wallet regen-%s` from its mnemonic", which)
 	case errors.Is(err, wallet.ErrPermission):

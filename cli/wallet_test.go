@@ -359,6 +359,7 @@ func TestWallet_EncryptedColdkey(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte("wrong password\n"), 0o600))
 	r = run(t, "", append(sign, "--password-file", bad, "--no-prompt")...)
 	requireFails(t, r, "wrong password for "+cold)
+	require.Contains(t, r.stderr, "if it is right, the keyfile is damaged: restore it with `gotensor wallet regen-coldkey`")
 	before["bad.txt"] = "wrong password\n"
 	require.Equal(t, before, files(t, dir))
 

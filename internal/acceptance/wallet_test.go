@@ -135,10 +135,11 @@ sys.stdout.write(s.SecretBox(k).decrypt(d[5:]).decode())`, path, password).Combi
 	bad := filepath.Join(t.TempDir(), "bad")
 	require.NoError(t, os.WriteFile(bad, []byte("not the password\n"), 0o600))
 	before := snapshot(t, dir)
-	fails(t, nil, "wrong password", append(walletArgs(dir, "W"), "wallet", "sign", "--message", "x", "--password-file", bad)...)
+	r := fails(t, nil, "wrong password", append(walletArgs(dir, "W"), "wallet", "sign", "--message", "x", "--password-file", bad)...)
+	require.Contains(t, r.stderr, "keyfile is damaged", "a damaged file fails the same way, and the hint says so")
 	require.Equal(t, before, snapshot(t, dir))
 	// With --json and no password source there is no prompt: it says what to pass.
-	r := gt(t, nil, append(walletArgs(dir, "W"), "wallet", "sign", "--message", "x", "--json")...)
+	r = gt(t, nil, append(walletArgs(dir, "W"), "wallet", "sign", "--message", "x", "--json")...)
 	require.NotZero(t, r.code)
 	require.Contains(t, decode(t, r.stdout)["error"], "--password-file")
 }
