@@ -149,8 +149,8 @@ func (a *app) printMetagraph(m *apitypes.Metagraph) {
 	if m.OwnerColdkey != nil {
 		a.printf("  owner      %s (hotkey %s)\n", m.OwnerColdkey, m.OwnerHotkey)
 	}
-	a.printf("  neurons    %d/%d, tempo %d, next epoch in %d blocks, registration burn %s\n",
-		m.N, m.MaxUIDs, m.Tempo, m.BlocksUntilEpoch, m.Burn)
+	a.printf("  neurons    %d/%d, tempo %d, next epoch in %s, registration burn %s\n",
+		m.N, m.MaxUIDs, m.Tempo, blocks(m.BlocksUntilEpoch), m.Burn)
 	a.printf("  pool       %s, %s in, %s out, price %s\n",
 		m.Pool.TAOIn, alphaAmount(m.Pool.AlphaIn), alphaAmount(m.Pool.AlphaOut), priceString(m.Pool.Price))
 	if !m.Started && m.NetUID != 0 {

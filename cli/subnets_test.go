@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/gotensor/gotensor/api/apitypes"
 )
 
 // devWallet writes an unencrypted wallet whose coldkey and hotkey are the
@@ -164,4 +167,16 @@ func TestSubnets_BadInputChangesNothing(t *testing.T) {
 	require.Contains(t, r.stderr, "Cancelled")
 	_, after := account(t, url, bobAddress)
 	require.Equal(t, nonce, after)
+}
+
+// TestPrintMetagraph_BlocksWording: one block is "1 block".
+func TestPrintMetagraph_BlocksWording(t *testing.T) {
+	for left, want := range map[uint64]string{1: "next epoch in 1 block,", 7: "next epoch in 7 blocks,"} {
+		var out strings.Builder
+		a := newApp(strings.NewReader(""), &out, &out)
+		m := &apitypes.Metagraph{}
+		m.NetUID, m.Tempo, m.BlocksUntilEpoch = 1, 10, left
+		a.printMetagraph(m)
+		require.Contains(t, out.String(), want)
+	}
 }

@@ -672,7 +672,7 @@ func newWeightsShowCmd(a *app) *cobra.Command {
 				if st.CommitReveal {
 					cr = fmt.Sprintf("on (reveal %d epoch(s) after the commit)", st.RevealPeriodEpochs)
 				}
-				a.printf("  commit-reveal   %s\n  epoch           %d (next in %d blocks, tempo %d)\n", cr, st.Epoch, st.BlocksUntilEpoch, st.Tempo)
+				a.printf("  commit-reveal   %s\n  epoch           %d (next in %s, tempo %d)\n", cr, st.Epoch, blocks(st.BlocksUntilEpoch), st.Tempo)
 				a.printf("  last update     block %d (next allowed at block %d, limit %d)\n", st.LastUpdate, st.NextUpdate, st.RateLimit)
 				a.printf("  permit          %v, version key ≥ %d\n", st.ValidatorPermit, st.VersionKey)
 				rows := make([][]string, len(st.Weights))
