@@ -109,10 +109,10 @@ func TestKeysInspect_Vectors(t *testing.T) {
 		words[len(strings.Fields(b.Mnemonic))] = true
 	}
 	require.Equal(t, map[int]bool{12: true, 18: true, 24: true}, words)
-	for _, n := range []string{"15", "21"} {
-		gen := okJSON(t, nil, "keys", "generate", "--words", n)
+	for _, n := range []int{15, 21} {
+		gen := okJSON(t, nil, "keys", "generate", "--words", strconv.Itoa(n))
 		phrase := gen["secretPhrase"].(string)
-		require.Len(t, strings.Fields(phrase), mustAtoi(t, n))
+		require.Len(t, strings.Fields(phrase), n)
 		require.Equal(t, gen["publicKey"], inspect(t, phrase)["publicKey"])
 	}
 }
@@ -150,11 +150,4 @@ func TestKeysInspect_BadInput(t *testing.T) {
 		require.Contains(t, doc["error"], c.want)
 	}
 	fails(t, nil, "want a network prefix 0..16383", "keys", "inspect", "//Alice", "--ss58-format", "16384")
-}
-
-func mustAtoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	require.NoError(t, err)
-	return n
 }
