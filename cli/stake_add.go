@@ -127,14 +127,36 @@ func quoteOrder(ctx context.Context, c *client.Client, slip *slippageFlags, r cl
 		return q, 0, err
 	}
 	r.LimitPrice, r.AllowPartial = limit, slip.partial
+	market := q
 	if q, err = c.Quote(ctx, r); err != nil {
-		if errors.Is(err, tx.ErrSlippage) || errors.Is(err, tx.ErrPriceLimit) {
-			return nil, 0, withHint(fmt.Errorf("at this size the price would move more than the tolerance of %s: %w", slip.tolerance, err),
-				"stake less, raise --tolerance, pass --allow-partial-stake to fill up to the limit, or --unsafe")
+		if !errors.Is(err, tx.ErrSlippage) && !errors.Is(err, tx.ErrPriceLimit) {
+			return nil, 0, quoteError(c, r.NetUID, err)
 		}
-		return nil, 0, quoteError(c, r.NetUID, err)
+		if m := priceMove(market); m >= limitOrderMaxMove {
+			return nil, 0, withHint(fmt.Errorf("this order moves the price %d-fold, more than a limit order can fill in one call: %w", m, err),
+				"stake less per call, or pass --unsafe to send it without a limit price")
+		}
+		return nil, 0, withHint(fmt.Errorf("at this size the price would move more than the tolerance of %s: %w", slip.tolerance, err),
+			"stake less, raise --tolerance, pass --allow-partial-stake to fill up to the limit, or --unsafe")
 	}
 	return q, limit, nil
+}
+
+// limitOrderMaxMove is a price move no tolerance explains: one limit order
+// moves a pool's price at most 18.44^(1/w)-fold (the chain's limit step
+// saturates, docs/economics.md), 340-fold at equal weights. A limited quote
+// that fails after a market quote moving the price this much hit that
+// bound, not the tolerance (which is below 1).
+const limitOrderMaxMove = 100
+
+// priceMove is how many times a quoted order moves the price (rounded
+// down), in whichever direction it moves it.
+func priceMove(q *apitypes.Quote) uint64 {
+	lo, hi := min(q.PriceBefore, q.PriceAfter), max(q.PriceBefore, q.PriceAfter)
+	if lo == 0 {
+		return 0
+	}
+	return uint64(hi / lo)
 }
 
 // requireAssociated fails unless some coldkey owns hotkey: stake can go

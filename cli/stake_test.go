@@ -221,3 +221,26 @@ func TestStakeAdd_ToleranceFromQuote(t *testing.T) {
 	require.Equal(t, true, doc["success"])
 	require.Equal(t, q.Out, sn.stakeOf(t, alice, sn.hot, sn.netuid))
 }
+
+// TestStakeAdd_BeyondLimitOrders: an order so large that it moves the price
+// beyond what one limit order can fill is refused naming that bound, not the
+// tolerance, and --unsafe sends it at market.
+func TestStakeAdd_BeyondLimitOrders(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a chain")
+	}
+	sn := newStakeNet(t)
+	alice, err := tao.ParseAccountID(aliceAddress)
+	require.NoError(t, err)
+	netuid := fmt.Sprint(sn.netuid)
+	before, nonce := account(t, sn.url, aliceAddress)
+	r := run(t, "", sn.args("stake", "add", "--netuid", netuid, "--hotkey-ss58", sn.hot.String(), "--amount", "400000", "--no-prompt")...)
+	requireFails(t, r, "-fold, more than a limit order can fill in one call")
+	require.Contains(t, r.stderr, "--unsafe")
+	after, nonceAfter := account(t, sn.url, aliceAddress)
+	require.Equal(t, [2]any{before, nonce}, [2]any{after, nonceAfter}, "nothing sent")
+
+	doc := runJSON(t, sn.args("stake", "add", "--netuid", netuid, "--hotkey-ss58", sn.hot.String(), "--amount", "400000", "--unsafe")...)
+	require.Equal(t, true, doc["success"])
+	require.Positive(t, sn.stakeOf(t, alice, sn.hot, sn.netuid))
+}
