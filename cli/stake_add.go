@@ -134,7 +134,7 @@ func quoteOrder(ctx context.Context, c *client.Client, slip *slippageFlags, r cl
 		}
 		if m := priceMove(market); m >= limitOrderMaxMove {
 			return nil, 0, withHint(fmt.Errorf("this order moves the price %d-fold, more than a limit order can fill in one call: %w", m, err),
-				"stake less per call, or pass --unsafe to send it without a limit price")
+				"use a smaller amount per call, or pass --unsafe to send it without a limit price")
 		}
 		return nil, 0, withHint(fmt.Errorf("at this size the price would move more than the tolerance of %s: %w", slip.tolerance, err),
 			"stake less, raise --tolerance, pass --allow-partial-stake to fill up to the limit, or --unsafe")
