@@ -220,3 +220,19 @@ func requireSameOutput(t *testing.T, want, got Output, msg string, args ...any) 
 		}
 	}
 }
+
+// FuzzFastPath compares the fused steps with the reference steps on the
+// subnets fusedInput draws from the fuzzed seed and sizes.
+func FuzzFastPath(f *testing.F) {
+	f.Add(uint64(1), uint8(12), uint8(5))
+	f.Add(uint64(2), uint8(40), uint8(40))
+	f.Add(uint64(3), uint8(200), uint8(20))
+	f.Fuzz(func(t *testing.T, seed uint64, size, validators uint8) {
+		n := 1 + int(size)
+		r := rand.New(rand.NewPCG(seed, uint64(size)<<8|uint64(validators)))
+		in := fusedInput(r, n, 1+int(validators)%n)
+		var fast, ref Workspace
+		ref.reference = true
+		requireSameOutput(t, ref.Run(in), fast.Run(in), "seed %d", seed)
+	})
+}
