@@ -57,7 +57,9 @@ func TestSubnetsFlow(t *testing.T) {
 	require.Equal(t, "set_hyperparameter", set["call"])
 	runJSON(t, append(alice, "sudo", "set", "--netuid", "1", "--param", "liquid_alpha_enabled", "--value", "true")...)
 	runJSON(t, append(alice, "sudo", "set", "--netuid", "1", "--param", "alpha_values", "--value", "2000,3000")...)
-	runJSON(t, append(alice, "sudo", "set", "--global", "--param", "network_rate_limit", "--value", "5")...)
+	setGlobal := run(t, "", append(alice, "sudo", "set", "--global", "--param", "network_rate_limit", "--value", "5", "--no-prompt")...)
+	require.Equal(t, 0, setGlobal.code, setGlobal.stderr)
+	require.Contains(t, setGlobal.stdout, "network_rate_limit set to 5 on the chain in block ")
 
 	hp := runJSON(t, "sudo", "get", "--netuid", "1", "--network", url)
 	values := map[string]float64{}

@@ -159,7 +159,7 @@ the owner's rate limit and names the rule a refused value breaks.`,
 			if err != nil {
 				return err
 			}
-			target := "global"
+			target := "the chain" // a global parameter
 			if !global {
 				target = "subnet " + strconv.Itoa(int(netuid))
 			}
