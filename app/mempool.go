@@ -46,7 +46,10 @@ func checkErr(err error) *abci.ResponseCheckTx {
 }
 
 // resetCheckState restarts the pending state from the last committed
-// version; lastTime is that block's time.
+// version, moved on by the next block's BeginBlock (burn decay, coinbase,
+// epochs), so that CheckTx judges each call on the state the next block's
+// transactions see, as PrepareProposal does; lastTime is the committed
+// block's time (BeginBlock does not read it).
 func (a *App) resetCheckState(lastTime int64) {
 	v := a.store.Latest()
 	a.checkMu.Lock()
@@ -57,4 +60,5 @@ func (a *App) resetCheckState(lastTime int64) {
 	}
 	a.check = chain.NewQueryState(v).Mute()
 	a.checkBlock = blockOf(heightOf(v.Version())+1, lastTime, nil)
+	chain.BeginBlock(a.check, a.checkBlock)
 }
