@@ -35,9 +35,12 @@ func TestBase_StatusAndMerge(t *testing.T) {
 	var b synapse.Base
 	b.Dendrite = synapse.TerminalInfo{StatusCode: 200, Hotkey: "mine", Nonce: 5}
 	require.True(t, b.IsSuccess())
-	for code, check := range map[int]func() bool{408: b.IsTimeout, 403: b.IsBlacklisted, 401: b.FailedVerification} {
-		b.Dendrite.StatusCode = code
-		require.True(t, check(), "%d", code)
+	for _, c := range []struct { // in order: the last code stays for the merge below
+		code  int
+		check func() bool
+	}{{408, b.IsTimeout}, {403, b.IsBlacklisted}, {401, b.FailedVerification}} {
+		b.Dendrite.StatusCode = c.code
+		require.True(t, c.check(), "%d", c.code)
 		require.False(t, b.IsSuccess())
 	}
 	// Server values win; fields the server left unset do not erase ours.
