@@ -37,7 +37,8 @@ import (
 //     it up to the documented rounding, injection adds liquidity; a
 //     dissolved subnet's pool is gone);
 //   - no transaction is rejected (the generators sign correctly, so only
-//     calls may fail).
+//     calls may fail), and CheckTx, run on every call before the block,
+//     admits exactly those that succeed in it.
 //
 // Finally the same blocks are replayed on a fresh app, which must reach the
 // same app hash at every height.
@@ -113,6 +114,7 @@ func TestMixed_Randomized(t *testing.T) {
 		before := snapshotSupply(st, watched)
 		txs := make([][]byte, 0, perBlock)
 		kinds := make([]tx.Kind, 0, perBlock)
+		signers := make([]tao.AccountID, 0, perBlock)
 		for range perBlock {
 			signer, call := mixedCall(r, st, subnets, stakes, weights, coldkeys, alice)
 			if r.IntN(5) == 0 {
@@ -122,9 +124,34 @@ func TestMixed_Randomized(t *testing.T) {
 			}
 			txs = append(txs, h.Tx(signer, call))
 			kinds = append(kinds, call.Kind())
+			signers = append(signers, signer.Public())
+		}
+		// The mempool's verdict first: CheckTx runs each call on the pending
+		// state, the next block's start included, so it must admit exactly
+		// the calls that succeed in the block (that is what keeps failing
+		// calls out of blocks). The comparison holds while both states are
+		// the same: a signer's calls after one that failed or was refused
+		// are skipped (in the block it took a nonce and a fee), and after a
+		// first disagreement, the rest of the block is.
+		admitted := make([]uint32, len(txs))
+		for i, raw := range txs {
+			admitted[i] = h.CheckTx(raw).Code
 		}
 		res := block(txs...)
+		skip := map[tao.AccountID]bool{}
+		agreed := true
 		for i, tr := range res.TxResults {
+			signer := signers[i]
+			if agreed && !skip[signer] {
+				require.Equal(t, tr.Code == 0, admitted[i] == 0, "block %d tx %d (%s): CheckTx code %d, block code %d: %s",
+					h.Height, i, kinds[i], admitted[i], tr.Code, tr.Log)
+			}
+			if (tr.Code == 0) != (admitted[i] == 0) {
+				agreed = false
+			}
+			if tr.Code != 0 || admitted[i] != 0 {
+				skip[signer] = true
+			}
 			require.NotEqual(t, "rejected", classOf(tr.Code), "tx %d (%s) rejected: %s", i, kinds[i], tr.Log)
 			if tr.Code == 0 {
 				ok[kinds[i]]++
