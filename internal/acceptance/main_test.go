@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -110,7 +111,7 @@ func gt(t *testing.T, extra []string, args ...string) result {
 		require.ErrorAs(t, err, &ee, "%s", r)
 		r.code = ee.ExitCode()
 	}
-	if hasArg(args, "--json") {
+	if slices.Contains(args, "--json") {
 		requireOneIntegerDocument(t, r)
 	}
 	if r.code != 0 {
@@ -118,15 +119,6 @@ func gt(t *testing.T, extra []string, args ...string) result {
 			"a failure names itself on stderr\n%s", r)
 	}
 	return r
-}
-
-func hasArg(args []string, a string) bool {
-	for _, x := range args {
-		if x == a {
-			return true
-		}
-	}
-	return false
 }
 
 // ok runs a command that must succeed.
