@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gotensor/gotensor/internal/atomicfile"
 	"github.com/gotensor/gotensor/keys"
 	"github.com/gotensor/gotensor/tao"
 )
@@ -181,44 +182,15 @@ func (k Keyfile) checkOverwrite(overwrite bool) error {
 }
 
 // writeAtomic replaces path with data so that a reader sees either the old
-// file or the whole new one, never a mix, even across a crash: the data goes
-// to a temporary file in the same directory (mode 0600 from the start),
-// which is synced and renamed over path; then the directory is synced.
+// file or the whole new one, never a mix, even across a crash; the file is
+// 0600 from the start.
 func writeAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return permissionOr(err, "creating "+dir)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return permissionOr(err, "writing in "+dir)
-	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("wallet: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("wallet: writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("wallet: syncing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("wallet: writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return permissionOr(err, "replacing "+path)
-	}
-	done = true
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // best effort: the rename is durable on most systems anyway
-		d.Close()
+	if err := atomicfile.Write(path, data, 0o600); err != nil {
+		return permissionOr(err, "writing "+path)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gotensor/gotensor/internal/atomicfile"
 	"github.com/gotensor/gotensor/tao"
 )
 
@@ -68,22 +69,7 @@ func (s State) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("neuron: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+StateFile+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("neuron: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
-	_, err = tmp.Write(append(b, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, StateFile))
-	}
-	if err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, StateFile), append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("neuron: saving state: %w", err)
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gotensor/gotensor/internal/atomicfile"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/tx"
 )
@@ -183,29 +184,13 @@ func readCommit(path string) (Commit, error) {
 	return c, nil
 }
 
-// writeAtomic replaces path with data through a synced temporary file in
-// the same directory, so a crash leaves the old file or the new one.
+// writeAtomic replaces path with data (0600) so that a crash leaves the old
+// file or the new one.
 func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("weights: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("weights: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
+	if err := atomicfile.Write(path, data, 0o600); err != nil {
 		return fmt.Errorf("weights: writing %s: %w", path, err)
 	}
 	return nil
