@@ -49,6 +49,11 @@ func (p EmissionParams) TaoWeightFixed() fixed.U96F32 {
 	return fixed.U96F32FromUint(p.TaoWeight).SafeDiv(fixed.U96F32FromUint(math.MaxUint64))
 }
 
+// stakeTaoWeight is TaoWeightFixed in the I64F64 of stake weights.
+func (p EmissionParams) stakeTaoWeight() fixed.I64F64 {
+	return fixed.Convert[fixed.I64F64](p.TaoWeightFixed())
+}
+
 // MovingAlphaFixed returns SubnetMovingAlpha as the I96F32 the moving-price
 // update reads.
 func (p EmissionParams) MovingAlphaFixed() fixed.I96F32 {

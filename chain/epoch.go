@@ -56,10 +56,8 @@ func (s *State) advanceSchedule(n tao.NetUID, sc Schedule, b Block) tao.BlockHei
 // the subnet's LastMechansimStepBlock before this epoch. It returns the
 // hotkeys by uid alongside.
 //
-// Stake weights are alpha + root stake × TaoWeight in I64F64, exactly as
-// subtensor computes them (gotensor has no childkeys, so a hotkey's stake
-// is its own); the epoch-io format carries a fractional one as decimal
-// text.
+// Stakes are stakeWeight, exactly as subtensor computes them; the epoch-io
+// format carries a fractional one as decimal text.
 func (s *State) epochInput(n tao.NetUID, height tao.BlockHeight, alpha tao.Rao, lastStep tao.BlockHeight, ep EmissionParams) (yuma.Input, []tao.AccountID) {
 	hp := s.Hyperparams(n)
 	nrs := s.Neurons(n)
@@ -91,18 +89,15 @@ func (s *State) epochInput(n tao.NetUID, height tao.BlockHeight, alpha tao.Rao, 
 			in.HasOwner, in.OwnerUID = true, uint16(uid)
 		}
 	}
-	tw := fixed.Convert[fixed.I64F64](ep.TaoWeightFixed())
+	tw := ep.stakeTaoWeight()
 	lastUpdate := s.LastUpdate(n)
 	commits := s.EarliestCommitBlocks(n)
 	permits := s.ValidatorPermit(n)
 	hotkeys := make([]tao.AccountID, len(nrs))
 	for i, nr := range nrs {
 		hotkeys[i] = nr.Hotkey
-		own := fixed.I64F64FromUint(uint64(s.HotkeyAlpha(nr.Hotkey, n)))
-		root := fixed.I64F64FromUint(uint64(s.RootStake(nr.Hotkey)))
-		stake := own.SaturatingAdd(root.SaturatingMul(tw))
 		nu := yuma.Neuron{
-			Stake:        stake,
+			Stake:        s.stakeWeight(nr.Hotkey, n, tw),
 			RegisteredAt: uint64(nr.RegisteredAt),
 			Weights:      s.WeightsRow(n, nr.UID),
 			Bonds:        s.BondsRow(n, nr.UID),

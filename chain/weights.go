@@ -136,7 +136,7 @@ func checkWeightsStake(s *State, n tao.NetUID, uid tao.UID, hotkey tao.AccountID
 		return nil
 	}
 	ep := s.EmissionParams()
-	have := s.stakeWeight(hotkey, n, ep)
+	have := s.stakeWeight(hotkey, n, ep.stakeTaoWeight())
 	if threshold := fixed.I64F64FromUint(uint64(ep.StakeThreshold)); have.Less(threshold) {
 		return fmt.Errorf("%w: stake weight %s, threshold %s; stake more to hotkey %s with `gotensor stake add`",
 			tx.ErrWeightsStake, tao.Rao(have.ToUint()).TAOString(), ep.StakeThreshold.TAOString(), hotkey)
@@ -145,10 +145,10 @@ func checkWeightsStake(s *State, n tao.NetUID, uid tao.UID, hotkey tao.AccountID
 }
 
 // stakeWeight is get_stake_weights_for_hotkey_on_subnet's total: the
-// hotkey's alpha on n plus its root stake × TaoWeight, in I64F64.
-// gotensor has no childkeys, so the stake is the hotkey's own.
-func (s *State) stakeWeight(hotkey tao.AccountID, n tao.NetUID, ep EmissionParams) fixed.I64F64 {
-	tw := fixed.Convert[fixed.I64F64](ep.TaoWeightFixed())
+// hotkey's alpha on n plus its root stake × TaoWeight, in I64F64, with tw
+// from EmissionParams.stakeTaoWeight. gotensor has no childkeys, so the
+// stake is the hotkey's own. The weights checks and the epoch both use it.
+func (s *State) stakeWeight(hotkey tao.AccountID, n tao.NetUID, tw fixed.I64F64) fixed.I64F64 {
 	own := fixed.I64F64FromUint(uint64(s.HotkeyAlpha(hotkey, n)))
 	root := fixed.I64F64FromUint(uint64(s.RootStake(hotkey)))
 	return own.SaturatingAdd(root.SaturatingMul(tw))
