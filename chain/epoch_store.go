@@ -92,30 +92,14 @@ func (s *State) ValidatorTrust(n tao.NetUID) []uint16 { return s.u16Vector(n, ve
 // Emission returns, per uid, the alpha (rao) the last epoch emitted to it,
 // miner and validator parts together.
 func (s *State) Emission(n tao.NetUID) []tao.Rao {
-	b := s.kv.Get(epochVectorKey(n, vecEmission))
-	if len(b)%8 != 0 {
-		panic(fmt.Sprintf("chain: corrupt emission vector of subnet %d", n))
-	}
-	out := make([]tao.Rao, len(b)/8)
-	for i := range out {
-		out[i] = tao.Rao(binary.BigEndian.Uint64(b[8*i:]))
-	}
-	return out
+	return decodeU64s[tao.Rao]("emission vector", s.kv.Get(epochVectorKey(n, vecEmission)))
 }
 
 // BondsRow returns the bonds uid holds on subnet n after the last epoch,
 // as a sparse row of (target uid, u16) in the order the epoch produced it.
 // Only validators holding a permit keep a row.
 func (s *State) BondsRow(n tao.NetUID, uid tao.UID) []yuma.Entry {
-	b := s.kv.Get(bondsKey(n, uid))
-	if len(b)%4 != 0 {
-		panic(fmt.Sprintf("chain: corrupt bonds row %d/%d", n, uid))
-	}
-	out := make([]yuma.Entry, len(b)/4)
-	for i := range out {
-		out[i] = yuma.Entry{UID: binary.BigEndian.Uint16(b[4*i:]), Value: binary.BigEndian.Uint16(b[4*i+2:])}
-	}
-	return out
+	return decodeEntries("bonds row", s.kv.Get(bondsKey(n, uid)))
 }
 
 func (s *State) setBondsRow(n tao.NetUID, uid tao.UID, row []yuma.Entry) {
@@ -123,12 +107,7 @@ func (s *State) setBondsRow(n tao.NetUID, uid tao.UID, row []yuma.Entry) {
 		s.kv.Delete(bondsKey(n, uid))
 		return
 	}
-	b := make([]byte, 0, 4*len(row))
-	for _, e := range row {
-		b = binary.BigEndian.AppendUint16(b, e.UID)
-		b = binary.BigEndian.AppendUint16(b, e.Value)
-	}
-	s.kv.Set(bondsKey(n, uid), b)
+	s.kv.Set(bondsKey(n, uid), encodeEntries(row))
 }
 
 // persistEpoch stores one epoch's outputs for subnet n: every vector, and
@@ -150,9 +129,9 @@ func (s *State) persistEpoch(n tao.NetUID, out []yuma.Result) {
 		}
 		return b
 	}
-	emission := make([]byte, 0, 8*len(out))
+	emission := make([]tao.Rao, len(out))
 	for i := range out {
-		emission = binary.BigEndian.AppendUint64(emission, uint64(out[i].Emission))
+		emission[i] = out[i].Emission
 	}
 	set := func(v epochVector, b []byte) { s.kv.Set(epochVectorKey(n, v), b) }
 	set(vecActive, bools(func(r *yuma.Result) bool { return r.Active }))
@@ -162,7 +141,7 @@ func (s *State) persistEpoch(n tao.NetUID, out []yuma.Result) {
 	set(vecIncentive, u16s(func(r *yuma.Result) uint16 { return r.Incentive }))
 	set(vecDividends, u16s(func(r *yuma.Result) uint16 { return r.Dividends }))
 	set(vecValidatorTrust, u16s(func(r *yuma.Result) uint16 { return r.ValidatorTrust }))
-	set(vecEmission, emission)
+	set(vecEmission, encodeU64s(emission))
 	for uid := range out {
 		var row []yuma.Entry
 		if out[uid].ValidatorPermit {

@@ -46,41 +46,15 @@ func (s *State) setWeightsRow(n tao.NetUID, uid tao.UID, row []yuma.Entry) {
 	s.kv.Set(weightsKey(n, uid), encodeEntries(row))
 }
 
-// encodeEntries encodes a sparse row as (uid u16, value u16) pairs,
-// big-endian.
-func encodeEntries(row []yuma.Entry) []byte {
-	b := make([]byte, 0, 4*len(row))
-	for _, e := range row {
-		b = binary.BigEndian.AppendUint16(b, e.UID)
-		b = binary.BigEndian.AppendUint16(b, e.Value)
-	}
-	return b
-}
-
-func decodeEntries(what string, b []byte) []yuma.Entry {
-	if len(b)%4 != 0 {
-		panic(fmt.Sprintf("chain: corrupt %s: %d bytes", what, len(b)))
-	}
-	out := make([]yuma.Entry, len(b)/4)
-	for i := range out {
-		out[i] = yuma.Entry{UID: binary.BigEndian.Uint16(b[4*i:]), Value: binary.BigEndian.Uint16(b[4*i+2:])}
-	}
-	return out
-}
-
 // LastUpdate returns, per uid of subnet n, the block of its last weight
 // update (or of its registration), as long as the subnet (SubnetN): uids
 // with no record read 0, as subtensor's get_last_update pads them.
 func (s *State) LastUpdate(n tao.NetUID) []tao.BlockHeight {
-	b := s.kv.Get(keyNet(prefixLastUpdate, n))
-	if len(b)%8 != 0 {
-		panic(fmt.Sprintf("chain: corrupt last-update vector of subnet %d", n))
+	lu := decodeU64s[tao.BlockHeight]("last-update vector", s.kv.Get(keyNet(prefixLastUpdate, n)))
+	if pad := int(s.SubnetN(n)) - len(lu); pad > 0 {
+		lu = append(lu, make([]tao.BlockHeight, pad)...)
 	}
-	out := make([]tao.BlockHeight, max(len(b)/8, int(s.SubnetN(n))))
-	for i := range len(b) / 8 {
-		out[i] = tao.BlockHeight(binary.BigEndian.Uint64(b[8*i:]))
-	}
-	return out
+	return lu
 }
 
 // setLastUpdate records block as uid's last weight update on subnet n.
@@ -93,11 +67,7 @@ func (s *State) setLastUpdate(n tao.NetUID, uid tao.UID, block tao.BlockHeight) 
 		lu = append(lu, make([]tao.BlockHeight, int(uid)+1-len(lu))...)
 	}
 	lu[uid] = block
-	b := make([]byte, 0, 8*len(lu))
-	for _, h := range lu {
-		b = binary.BigEndian.AppendUint64(b, uint64(h))
-	}
-	s.kv.Set(keyNet(prefixLastUpdate, n), b)
+	s.kv.Set(keyNet(prefixLastUpdate, n), encodeU64s(lu))
 }
 
 // WeightCommit is one unrevealed commit_weights: the hash and the epoch
