@@ -120,17 +120,6 @@ func (s *State) Hotkeys(n tao.NetUID) []tao.AccountID {
 	return out
 }
 
-// RegisteredAt returns the registration block of every uid of subnet n
-// (BlockAtRegistration), indexed by uid.
-func (s *State) RegisteredAt(n tao.NetUID) []tao.BlockHeight {
-	nrs := s.Neurons(n)
-	out := make([]tao.BlockHeight, len(nrs))
-	for i, nr := range nrs {
-		out[i] = nr.RegisteredAt
-	}
-	return out
-}
-
 // SubnetsOf returns the subnets hotkey is registered on, ascending
 // (IsNetworkMember).
 func (s *State) SubnetsOf(hotkey tao.AccountID) []tao.NetUID {

@@ -224,18 +224,8 @@ func (s *State) currentEpoch(n tao.NetUID, height tao.BlockHeight) uint64 {
 // MaxUnrevealedCommits outstanding. The commit sets LastUpdate.
 func commitWeights(s *State, b Block, hotkey tao.AccountID, c tx.CommitWeights) error {
 	n := c.NetUID
-	if err := weightsSubnet(s, n); err != nil {
-		return err
-	}
-	hp := s.Hyperparams(n)
-	if !hp.CommitRevealEnabled {
-		return fmt.Errorf("%w: netuid %d takes weights directly; use set_weights", tx.ErrCommitRevealDisabled, n)
-	}
-	uid, err := registeredUID(s, n, hotkey)
+	uid, hp, err := commitRevealNeuron(s, n, hotkey)
 	if err != nil {
-		return err
-	}
-	if err := checkWeightsStake(s, n, uid, hotkey); err != nil {
 		return err
 	}
 	if err := checkWeightsRateLimit(s, n, uid, b); err != nil {
@@ -258,6 +248,25 @@ func commitWeights(s *State, b Block, hotkey tao.AccountID, c tx.CommitWeights) 
 	return nil
 }
 
+// commitRevealNeuron runs the checks commit_weights and reveal_weights
+// share, in subtensor's order: the subnet takes weights, with
+// commit–reveal enabled, from a registered hotkey with enough stake. It
+// returns the hotkey's uid and the subnet's hyperparameters.
+func commitRevealNeuron(s *State, n tao.NetUID, hotkey tao.AccountID) (tao.UID, Hyperparams, error) {
+	if err := weightsSubnet(s, n); err != nil {
+		return 0, Hyperparams{}, err
+	}
+	hp := s.Hyperparams(n)
+	if !hp.CommitRevealEnabled {
+		return 0, hp, fmt.Errorf("%w: netuid %d takes weights directly; use set_weights", tx.ErrCommitRevealDisabled, n)
+	}
+	uid, err := registeredUID(s, n, hotkey)
+	if err != nil {
+		return 0, hp, err
+	}
+	return uid, hp, checkWeightsStake(s, n, uid, hotkey)
+}
+
 // splitExpired splits commits (oldest first) into the live ones and the
 // expired prefix, as subtensor pops expired commits off the front of the
 // queue: a live commit stops the scan.
@@ -276,18 +285,8 @@ func splitExpired(commits []WeightCommit, current, period uint64) (live, expired
 // weights go through the checks of set_weights (without its rate limit).
 func revealWeights(s *State, b Block, hotkey tao.AccountID, c tx.RevealWeights) error {
 	n := c.NetUID
-	if err := weightsSubnet(s, n); err != nil {
-		return err
-	}
-	hp := s.Hyperparams(n)
-	if !hp.CommitRevealEnabled {
-		return fmt.Errorf("%w: netuid %d takes weights directly; use set_weights", tx.ErrCommitRevealDisabled, n)
-	}
-	uid, err := registeredUID(s, n, hotkey)
+	uid, hp, err := commitRevealNeuron(s, n, hotkey)
 	if err != nil {
-		return err
-	}
-	if err := checkWeightsStake(s, n, uid, hotkey); err != nil {
 		return err
 	}
 	all := s.WeightCommits(n, hotkey)
