@@ -196,7 +196,7 @@ func (f slot) get() int64 {
 }
 
 // set stores v, which the caller has checked against the field's bounds
-// (so it fits the field's type).
+// (so it fits the field's type), or which append stored (read).
 func (f slot) set(v int64) {
 	switch p := f.p.(type) {
 	case *uint16:
@@ -256,22 +256,7 @@ func (f slot) read(b []byte) ([]byte, error) {
 	if len(b) < 8 {
 		return nil, fmt.Errorf("truncated")
 	}
-	u := binary.BigEndian.Uint64(b)
-	switch p := f.p.(type) {
-	case *uint16:
-		*p = uint16(u)
-	case *uint32:
-		*p = uint32(u)
-	case *uint64:
-		*p = u
-	case *int16:
-		*p = int16(int64(u))
-	case *bool:
-		*p = u != 0
-	case *tao.Rao:
-		*p = tao.Rao(u)
-	default:
-		panic(fmt.Sprintf("chain: slot of type %T", f.p))
-	}
+	// append stored the field as set takes it: the same 64 bits.
+	f.set(int64(binary.BigEndian.Uint64(b)))
 	return b[8:], nil
 }

@@ -161,13 +161,12 @@ func (s *State) setNetworkParams(p NetworkParams) {
 // how to read and write the value. Areas that own global parameters add
 // their rows here; the value lives in their own storage.
 type globalParam struct {
-	name    string
-	aliases []string
-	min     int64
-	max     int64
-	get     func(s *State) int64
-	set     func(s *State, v int64)
-	unit    string // as hyperparam.unit
+	name string
+	min  int64
+	max  int64
+	get  func(s *State) int64
+	set  func(s *State, v int64)
+	unit string // as hyperparam.unit
 }
 
 // networkParam makes a globalParam row for a NetworkParams field.
@@ -229,17 +228,11 @@ var globalParamTable = []globalParam{
 	emissionParam("max_epochs_per_block", func(p *EmissionParams) any { return &p.MaxEpochsPerBlock }, 1, math.MaxUint16, "count"),
 }
 
-// lookupGlobalParam finds a row by name or alias.
+// lookupGlobalParam finds a row by name.
 func lookupGlobalParam(name string) *globalParam {
 	for i := range globalParamTable {
-		p := &globalParamTable[i]
-		if p.name == name {
-			return p
-		}
-		for _, a := range p.aliases {
-			if a == name {
-				return p
-			}
+		if globalParamTable[i].name == name {
+			return &globalParamTable[i]
 		}
 	}
 	return nil

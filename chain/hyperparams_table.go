@@ -3,6 +3,7 @@ package chain
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gotensor/gotensor/tao"
 )
@@ -103,14 +104,8 @@ var hyperparamTable = []hyperparam{
 // lookupHyperparam finds a row by name or alias.
 func lookupHyperparam(name string) *hyperparam {
 	for i := range hyperparamTable {
-		p := &hyperparamTable[i]
-		if p.name == name {
+		if p := &hyperparamTable[i]; p.name == name || slices.Contains(p.aliases, name) {
 			return p
-		}
-		for _, a := range p.aliases {
-			if a == name {
-				return p
-			}
 		}
 	}
 	return nil
