@@ -2,6 +2,7 @@ package chain
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/gotensor/gotensor/chain/yuma"
@@ -68,4 +69,73 @@ func decodeU64s[T ~uint64](what string, b []byte) []T {
 		out[i] = T(binary.BigEndian.Uint64(b[8*i:]))
 	}
 	return out
+}
+
+// recordCodec stores a parameter record (NetworkParams, StakingParams,
+// EmissionParams, a subnet's Hyperparams) as a version byte and then its
+// fields in the order of fields, each as its slot encodes it. Fields are
+// appended to the list, never reordered, so a shorter value (written
+// before a field existed) decodes with the new fields at their defaults.
+type recordCodec[T any] struct {
+	what    string // the record's name in corruption panics
+	version byte
+	fields  []func(*T) any // pointers to the fields, see slot
+}
+
+func (c recordCodec[T]) encode(p *T) []byte {
+	b := []byte{c.version}
+	for _, f := range c.fields {
+		b = slot{f(p)}.append(b)
+	}
+	return b
+}
+
+// decode reads b into p, which holds the defaults.
+func (c recordCodec[T]) decode(b []byte, p *T) error {
+	if len(b) == 0 || b[0] != c.version {
+		return errors.New("unknown encoding version")
+	}
+	b = b[1:]
+	for i, f := range c.fields {
+		if len(b) == 0 {
+			return nil
+		}
+		var err error
+		if b, err = (slot{f(p)}).read(b); err != nil {
+			return fmt.Errorf("field %d: %w", i, err)
+		}
+	}
+	if len(b) != 0 {
+		return fmt.Errorf("%d trailing bytes", len(b))
+	}
+	return nil
+}
+
+// load reads the record stored at key into p, which holds the defaults;
+// without one, p keeps them.
+func (c recordCodec[T]) load(s *State, key []byte, p *T) {
+	b := s.kv.Get(key)
+	if b == nil {
+		return
+	}
+	if err := c.decode(b, p); err != nil {
+		panic(fmt.Sprintf("chain: corrupt %s: %v", c.what, err))
+	}
+}
+
+// recordParam makes the sudo_set_global row of a record field, which load
+// and save read and write; sudo_set_global checks the bounds before set.
+func recordParam[T any](load func(*State) T, save func(*State, T), name string, field func(*T) any, lo, hi int64, unit string) globalParam {
+	return globalParam{
+		name: name, min: lo, max: hi, unit: unit,
+		get: func(s *State) int64 {
+			p := load(s)
+			return slot{field(&p)}.get()
+		},
+		set: func(s *State, v int64) {
+			p := load(s)
+			slot{field(&p)}.set(v)
+			save(s, p)
+		},
+	}
 }

@@ -27,3 +27,25 @@ func TestCodec_U64VectorLayout(t *testing.T) {
 	require.Empty(t, decodeU64s[tao.BlockHeight]("v", nil))
 	require.PanicsWithValue(t, "chain: corrupt emission vector: 9 bytes", func() { decodeU64s[tao.Rao]("emission vector", append(b[:8:8], 0)) })
 }
+
+func TestRecordCodec(t *testing.T) {
+	type rec struct {
+		A uint16
+		B tao.Rao
+	}
+	c := recordCodec[rec]{what: "rec", version: 7, fields: []func(*rec) any{
+		func(r *rec) any { return &r.A },
+		func(r *rec) any { return &r.B },
+	}}
+	b := c.encode(&rec{A: 0x0102, B: 5})
+	require.Equal(t, []byte{7, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 5}, b)
+
+	got := rec{B: 99}
+	require.NoError(t, c.decode(b[:9], &got), "a value written before B existed")
+	require.Equal(t, rec{A: 0x0102, B: 99}, got, "B keeps its default")
+
+	require.EqualError(t, c.decode(append(b, 0), &got), "1 trailing bytes")
+	require.EqualError(t, c.decode(b[:12], &got), "field 1: truncated")
+	require.EqualError(t, c.decode([]byte{1}, &got), "unknown encoding version")
+	require.EqualError(t, c.decode(nil, &got), "unknown encoding version")
+}

@@ -60,66 +60,30 @@ func (p EmissionParams) MovingAlphaFixed() fixed.I96F32 {
 	return fixed.I96F32FromBits(0, p.MovingAlpha)
 }
 
-// emissionParamFields lists EmissionParams' fields in storage order:
-// append, never reorder (a shorter stored value leaves the new fields at
-// their defaults).
-var emissionParamFields = []func(*EmissionParams) any{
+// emissionParamsCodec stores EmissionParams.
+var emissionParamsCodec = recordCodec[EmissionParams]{what: "emission params", version: 1, fields: []func(*EmissionParams) any{
 	func(p *EmissionParams) any { return &p.OwnerCut },
 	func(p *EmissionParams) any { return &p.TaoWeight },
 	func(p *EmissionParams) any { return &p.StakeThreshold },
 	func(p *EmissionParams) any { return &p.MovingAlpha },
 	func(p *EmissionParams) any { return &p.MaxEpochsPerBlock },
-}
-
-const emissionParamsVersion = 1
+}}
 
 // EmissionParams returns the current emission parameters, one read for
 // all of them (the coinbase reads them every block).
 func (s *State) EmissionParams() EmissionParams {
 	p := DefaultEmissionParams()
-	b := s.kv.Get([]byte{prefixEmissionParam})
-	if b == nil {
-		return p
-	}
-	if b[0] != emissionParamsVersion {
-		panic("chain: corrupt emission params: unknown encoding version")
-	}
-	b = b[1:]
-	for _, f := range emissionParamFields {
-		if len(b) == 0 {
-			break
-		}
-		var err error
-		if b, err = (slot{f(&p)}).read(b); err != nil {
-			panic(fmt.Sprintf("chain: corrupt emission params: %v", err))
-		}
-	}
+	emissionParamsCodec.load(s, []byte{prefixEmissionParam}, &p)
 	return p
 }
 
 func (s *State) setEmissionParams(p EmissionParams) {
-	b := []byte{emissionParamsVersion}
-	for _, f := range emissionParamFields {
-		b = slot{f(&p)}.append(b)
-	}
-	s.kv.Set([]byte{prefixEmissionParam}, b)
+	s.kv.Set([]byte{prefixEmissionParam}, emissionParamsCodec.encode(&p))
 }
 
-// emissionParam makes the sudo_set_global row of an EmissionParams field;
-// sudo_set_global checks the bounds before set.
+// emissionParam makes the sudo_set_global row of an EmissionParams field.
 func emissionParam(name string, field func(*EmissionParams) any, lo, hi int64, unit string) globalParam {
-	return globalParam{
-		name: name, min: lo, max: hi, unit: unit,
-		get: func(s *State) int64 {
-			p := s.EmissionParams()
-			return slot{field(&p)}.get()
-		},
-		set: func(s *State, v int64) {
-			p := s.EmissionParams()
-			slot{field(&p)}.set(v)
-			s.setEmissionParams(p)
-		},
-	}
+	return recordParam((*State).EmissionParams, (*State).setEmissionParams, name, field, lo, hi, unit)
 }
 
 // setEmissionParam sets the emission parameter called name (its
@@ -127,7 +91,7 @@ func emissionParam(name string, field func(*EmissionParams) any, lo, hi int64, u
 // go through sudo_set_global and its bounds. found is false for an unknown
 // name; err reports a value that does not fit the field.
 func (s *State) setEmissionParam(name string, v uint64) (found bool, err error) {
-	for i, f := range emissionParamFields {
+	for i, f := range emissionParamsCodec.fields {
 		if emissionParamNames[i] != name {
 			continue
 		}
@@ -149,5 +113,6 @@ func (s *State) setEmissionParam(name string, v uint64) (found bool, err error) 
 	return false, nil
 }
 
-// emissionParamNames are the sudo_set_global names of emissionParamFields.
+// emissionParamNames are the sudo_set_global names of the emission
+// params, in storage order.
 var emissionParamNames = []string{"subnet_owner_cut", "tao_weight", "stake_threshold", "subnet_moving_alpha", "max_epochs_per_block"}

@@ -130,36 +130,25 @@ func (s *State) setHyperparams(n tao.NetUID, h Hyperparams) {
 	s.kv.Set(subnetKey(prefixHyperparams, n), encodeHyperparams(h))
 }
 
-// hyperparamsVersion is the first byte of a stored Hyperparams. Fields are
-// appended to hyperparamTable, never reordered, so a shorter value (written
-// before a field existed) decodes with that field at its default.
+// hyperparamsVersion is the first byte of a stored Hyperparams.
 const hyperparamsVersion = 1
 
-func encodeHyperparams(h Hyperparams) []byte {
-	b := []byte{hyperparamsVersion}
-	for i := range hyperparamTable {
-		b = hyperparamTable[i].slot(&h).append(b)
-	}
-	return b
-}
+// hyperparamsCodec stores Hyperparams in the order of hyperparamTable.
+var hyperparamsCodec = recordCodec[Hyperparams]{what: "hyperparameters", version: hyperparamsVersion,
+	fields: func() []func(*Hyperparams) any {
+		out := make([]func(*Hyperparams) any, len(hyperparamTable))
+		for i := range hyperparamTable {
+			out[i] = hyperparamTable[i].field
+		}
+		return out
+	}()}
+
+func encodeHyperparams(h Hyperparams) []byte { return hyperparamsCodec.encode(&h) }
 
 func decodeHyperparams(b []byte) (Hyperparams, error) {
-	if len(b) == 0 || b[0] != hyperparamsVersion {
-		return Hyperparams{}, fmt.Errorf("unknown encoding version")
-	}
 	h := DefaultHyperparams(0)
-	b = b[1:]
-	for i := range hyperparamTable {
-		if len(b) == 0 {
-			break
-		}
-		var err error
-		if b, err = hyperparamTable[i].slot(&h).read(b); err != nil {
-			return Hyperparams{}, fmt.Errorf("%s: %w", hyperparamTable[i].name, err)
-		}
-	}
-	if len(b) != 0 {
-		return Hyperparams{}, fmt.Errorf("%d trailing bytes", len(b))
+	if err := hyperparamsCodec.decode(b, &h); err != nil {
+		return Hyperparams{}, err
 	}
 	return h, nil
 }

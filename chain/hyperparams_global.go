@@ -3,7 +3,6 @@ package chain
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math"
 
 	"github.com/gotensor/gotensor/tao"
@@ -109,10 +108,8 @@ func initSubnets(s *State, p *NetworkParams) {
 	s.setHyperparams(tao.RootNetUID, rootHyperparams())
 }
 
-// networkParamFields lists NetworkParams' fields in storage order: append,
-// never reorder (a shorter stored value leaves the new fields at their
-// defaults).
-var networkParamFields = []func(*NetworkParams) any{
+// networkParamsCodec stores NetworkParams.
+var networkParamsCodec = recordCodec[NetworkParams]{what: "network params", version: 1, fields: []func(*NetworkParams) any{
 	func(p *NetworkParams) any { return &p.DefaultTempo },
 	func(p *NetworkParams) any { return &p.NetworkRateLimit },
 	func(p *NetworkParams) any { return &p.MinLockCost },
@@ -122,39 +119,17 @@ var networkParamFields = []func(*NetworkParams) any{
 	func(p *NetworkParams) any { return &p.StartCallDelay },
 	func(p *NetworkParams) any { return &p.AdminFreezeWindow },
 	func(p *NetworkParams) any { return &p.OwnerHyperparamRateLimit },
-}
-
-const networkParamsVersion = 1
+}}
 
 // NetworkParams returns the chain-wide subnet parameters.
 func (s *State) NetworkParams() NetworkParams {
 	p := DefaultNetworkParams()
-	b := s.kv.Get([]byte{prefixGlobalParams})
-	if b == nil {
-		return p
-	}
-	if b[0] != networkParamsVersion {
-		panic("chain: corrupt network params: unknown encoding version")
-	}
-	b = b[1:]
-	for _, f := range networkParamFields {
-		if len(b) == 0 {
-			break
-		}
-		var err error
-		if b, err = (slot{f(&p)}).read(b); err != nil {
-			panic(fmt.Sprintf("chain: corrupt network params: %v", err))
-		}
-	}
+	networkParamsCodec.load(s, []byte{prefixGlobalParams}, &p)
 	return p
 }
 
 func (s *State) setNetworkParams(p NetworkParams) {
-	b := []byte{networkParamsVersion}
-	for _, f := range networkParamFields {
-		b = slot{f(&p)}.append(b)
-	}
-	s.kv.Set([]byte{prefixGlobalParams}, b)
+	s.kv.Set([]byte{prefixGlobalParams}, networkParamsCodec.encode(&p))
 }
 
 // globalParam is one row of the sudo_set_global table: a name, bounds and
@@ -169,20 +144,9 @@ type globalParam struct {
 	unit string // as hyperparam.unit
 }
 
-// networkParam makes a globalParam row for a NetworkParams field.
+// networkParam makes the sudo_set_global row of a NetworkParams field.
 func networkParam(name string, field func(*NetworkParams) any, lo, hi int64, unit string) globalParam {
-	return globalParam{
-		name: name, min: lo, max: hi, unit: unit,
-		get: func(s *State) int64 {
-			p := s.NetworkParams()
-			return slot{field(&p)}.get()
-		},
-		set: func(s *State, v int64) {
-			p := s.NetworkParams()
-			slot{field(&p)}.set(v)
-			s.setNetworkParams(p)
-		},
-	}
+	return recordParam((*State).NetworkParams, (*State).setNetworkParams, name, field, lo, hi, unit)
 }
 
 // chainParam makes a globalParam row for a core chain parameter (Params).

@@ -41,67 +41,31 @@ func DefaultStakingParams() StakingParams {
 	}
 }
 
-// stakingParamFields lists StakingParams' fields in storage order: append,
-// never reorder (a shorter stored value leaves the new fields at their
-// defaults).
-var stakingParamFields = []func(*StakingParams) any{
+// stakingParamsCodec stores StakingParams.
+var stakingParamsCodec = recordCodec[StakingParams]{what: "staking params", version: 1, fields: []func(*StakingParams) any{
 	func(p *StakingParams) any { return &p.MinStake },
 	func(p *StakingParams) any { return &p.NominatorMinStake },
 	func(p *StakingParams) any { return &p.DefaultTake },
 	func(p *StakingParams) any { return &p.MinTake },
 	func(p *StakingParams) any { return &p.MaxTake },
 	func(p *StakingParams) any { return &p.TakeRateLimit },
-}
-
-const stakingParamsVersion = 1
+}}
 
 // StakingParams returns the current staking parameters, one read for all
 // of them (the stake calls consult them on every call).
 func (s *State) StakingParams() StakingParams {
 	p := DefaultStakingParams()
-	b := s.kv.Get([]byte{prefixStakingParam})
-	if b == nil {
-		return p
-	}
-	if b[0] != stakingParamsVersion {
-		panic("chain: corrupt staking params: unknown encoding version")
-	}
-	b = b[1:]
-	for _, f := range stakingParamFields {
-		if len(b) == 0 {
-			break
-		}
-		var err error
-		if b, err = (slot{f(&p)}).read(b); err != nil {
-			panic(fmt.Sprintf("chain: corrupt staking params: %v", err))
-		}
-	}
+	stakingParamsCodec.load(s, []byte{prefixStakingParam}, &p)
 	return p
 }
 
 func (s *State) setStakingParams(p StakingParams) {
-	b := []byte{stakingParamsVersion}
-	for _, f := range stakingParamFields {
-		b = slot{f(&p)}.append(b)
-	}
-	s.kv.Set([]byte{prefixStakingParam}, b)
+	s.kv.Set([]byte{prefixStakingParam}, stakingParamsCodec.encode(&p))
 }
 
-// stakingParam makes the sudo_set_global row of a StakingParams field;
-// sudo_set_global checks the bounds before set.
+// stakingParam makes the sudo_set_global row of a StakingParams field.
 func stakingParam(name string, field func(*StakingParams) any, lo, hi int64, unit string) globalParam {
-	return globalParam{
-		name: name, min: lo, max: hi, unit: unit,
-		get: func(s *State) int64 {
-			p := s.StakingParams()
-			return slot{field(&p)}.get()
-		},
-		set: func(s *State, v int64) {
-			p := s.StakingParams()
-			slot{field(&p)}.set(v)
-			s.setStakingParams(p)
-		},
-	}
+	return recordParam((*State).StakingParams, (*State).setStakingParams, name, field, lo, hi, unit)
 }
 
 func delegateTakeKey(hotkey tao.AccountID) []byte {
