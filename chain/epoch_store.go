@@ -103,11 +103,17 @@ func (s *State) BondsRow(n tao.NetUID, uid tao.UID) []yuma.Entry {
 }
 
 func (s *State) setBondsRow(n tao.NetUID, uid tao.UID, row []yuma.Entry) {
+	s.setRow(bondsKey(n, uid), row)
+}
+
+// setRow stores a sparse row (weights, bonds) at key; an empty row is
+// deleted, so only rows with entries take space.
+func (s *State) setRow(key []byte, row []yuma.Entry) {
 	if len(row) == 0 {
-		s.kv.Delete(bondsKey(n, uid))
+		s.kv.Delete(key)
 		return
 	}
-	s.kv.Set(bondsKey(n, uid), encodeEntries(row))
+	s.kv.Set(key, encodeEntries(row))
 }
 
 // persistEpoch stores one epoch's outputs for subnet n: every vector, and

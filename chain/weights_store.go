@@ -39,11 +39,7 @@ func (s *State) WeightsRow(n tao.NetUID, uid tao.UID) []yuma.Entry {
 }
 
 func (s *State) setWeightsRow(n tao.NetUID, uid tao.UID, row []yuma.Entry) {
-	if len(row) == 0 {
-		s.kv.Delete(weightsKey(n, uid))
-		return
-	}
-	s.kv.Set(weightsKey(n, uid), encodeEntries(row))
+	s.setRow(weightsKey(n, uid), row)
 }
 
 // LastUpdate returns, per uid of subnet n, the block of its last weight
