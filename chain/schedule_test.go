@@ -3,38 +3,23 @@ package chain
 import (
 	"encoding/json"
 	"math"
-	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gotensor/gotensor/internal/testutil/vectors"
 	"github.com/gotensor/gotensor/store"
 	"github.com/gotensor/gotensor/tao"
 )
 
-// coinbaseVector is one entry of testdata/coinbase_vectors.json (copied
-// from subtensor-vectors.json).
-type coinbaseVector struct {
-	Source   string          `json:"source"`
-	Function string          `json:"function"`
-	Inputs   json.RawMessage `json:"inputs"`
-	Expected json.RawMessage `json:"expected"`
-}
-
-// loadCoinbaseVector returns the vector whose source starts with source.
-func loadCoinbaseVector(t *testing.T, source string) coinbaseVector {
+// loadCoinbaseVector returns the entry of testdata/coinbase_vectors.json
+// (copied from subtensor-vectors.json) whose source starts with source.
+func loadCoinbaseVector(t *testing.T, source string) vectors.Entry {
 	t.Helper()
-	b, err := os.ReadFile("testdata/coinbase_vectors.json")
-	require.NoError(t, err)
-	var vs []coinbaseVector
-	require.NoError(t, json.Unmarshal(b, &vs))
-	for _, v := range vs {
-		if len(v.Source) >= len(source) && v.Source[:len(source)] == source {
-			return v
-		}
-	}
-	t.Fatalf("no vector %q", source)
-	return coinbaseVector{}
+	return vectors.Find(t, "testdata/coinbase_vectors.json", source, func(v vectors.Entry) bool {
+		return strings.HasPrefix(v.Source, source)
+	})
 }
 
 // TestBlocksUntil_Vectors: blocks_until_next_auto_epoch (HEAD).

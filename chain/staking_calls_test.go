@@ -1,15 +1,14 @@
 package chain
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/gotensor/gotensor/chain/swap"
+	"github.com/gotensor/gotensor/internal/testutil/vectors"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/tx"
 )
@@ -32,10 +31,8 @@ type swapVector struct {
 
 func loadSwapVector(t *testing.T) swapVector {
 	t.Helper()
-	b, err := os.ReadFile("testdata/swap_vectors.json")
-	require.NoError(t, err)
 	var vs []swapVector
-	require.NoError(t, json.Unmarshal(b, &vs))
+	vectors.ReadJSON(t, "testdata/swap_vectors.json", &vs)
 	require.Len(t, vs, 1)
 	v := vs[0]
 	require.Len(t, v.Inputs.Orders, len(v.Expected.Out))

@@ -3,6 +3,7 @@ package emission
 import (
 	"testing"
 
+	"github.com/gotensor/gotensor/internal/testutil/vectors"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/stretchr/testify/require"
 )
@@ -10,7 +11,7 @@ import (
 func TestBlockEmission_Vector(t *testing.T) {
 	var in struct{ Issuance []uint64 }
 	var want struct{ Emission []uint64 }
-	loadVector(t, "get_block_emission_for_issuance", &in, &want)
+	vectors.Subtensor(t, "get_block_emission_for_issuance", &in, &want)
 	require.Len(t, in.Issuance, len(want.Emission))
 	for i, iss := range in.Issuance {
 		require.Equal(t, tao.Rao(want.Emission[i]), BlockEmission(tao.Rao(iss)), "issuance %d", iss)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gotensor/gotensor/fixed"
+	"github.com/gotensor/gotensor/internal/testutil/vectors"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +24,7 @@ func TestCoinbaseAlphaIssuance_Vector(t *testing.T) {
 		Subnets       map[string]subnet `json:"subnets"`
 	}
 	var want struct{ SubnetAlphaIn map[string]uint64 }
-	loadVector(t, "run_coinbase TAO split", &in, &want)
+	vectors.Subtensor(t, "run_coinbase TAO split", &in, &want)
 
 	netuids := []string{"1", "2"}
 	var subnets []Subnet
@@ -61,7 +62,7 @@ func TestRootProportion_Vector(t *testing.T) {
 	var want struct {
 		Bits uint64 `json:"U96F32_bits"`
 	}
-	loadVector(t, "root_proportion", &in, &want)
+	vectors.Subtensor(t, "root_proportion", &in, &want)
 	got := RootProportion(tao.Rao(in.SubnetTAORoot), in.TaoWeightRaw, tao.Rao(in.AlphaIssuance))
 	require.Equal(t, fixed.U96F32FromBits(0, want.Bits), got)
 
@@ -77,7 +78,7 @@ func TestOwnerCut_Vector(t *testing.T) {
 	var want struct {
 		Pending []uint64 `json:"PendingOwnerCut_after_one_block"`
 	}
-	loadVector(t, "emit_to_subnets owner cut", &in, &want)
+	vectors.Subtensor(t, "emit_to_subnets owner cut", &in, &want)
 	for i, cut := range in.SubnetOwnerCut {
 		s := SplitAlphaOut(fixed.U96F32FromUint(in.AlphaEmission), cut, fixed.U96F32{})
 		require.Equal(t, tao.Rao(want.Pending[i]), s.OwnerCut, "cut %d", cut)
@@ -89,7 +90,7 @@ func TestAlphaOutIgnoresCap_Vector(t *testing.T) {
 	var want struct {
 		AlphaOut uint64 `json:"SubnetAlphaOutEmission"`
 	}
-	loadVector(t, "alpha_out per block", &in, &want)
+	vectors.Subtensor(t, "alpha_out per block", &in, &want)
 	for _, rp := range []fixed.U96F32{{}, fixed.U96F32FromRatio(1, 1000), fixed.U96F32FromUint(1)} {
 		terms := SubnetTerms(TermsInput{TAOEmission: fixed.U96F32FromUint(1_000_000_000), AlphaIssuance: 1_000_000_000_000, Price: u64(1), RootProportion: rp})
 		require.Equal(t, want.AlphaOut, terms.AlphaOut.ToUint())

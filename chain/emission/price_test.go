@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/gotensor/gotensor/fixed"
+	"github.com/gotensor/gotensor/internal/testutil/vectors"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/stretchr/testify/require"
 )
@@ -31,7 +32,7 @@ func TestUpdateMovingPrice_Vectors(t *testing.T) {
 	}
 	for _, name := range []string{"update_moving_price, 14 iterations", "update_moving_price"} {
 		var in input
-		loadVector(t, name, &in, &want)
+		vectors.Subtensor(t, name, &in, &want)
 		require.Equal(t, 1.0, in.Spot)
 		require.Equal(t, 0.0, in.Initial)
 		params := MovingPriceParams{Alpha: i96(t, strconvF(in.SubnetMovingAlpha)), HalvingBlocks: in.EMAPriceHalvingBlocks}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gotensor/gotensor/fixed"
+	"github.com/gotensor/gotensor/internal/testutil/vectors"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/stretchr/testify/require"
 )
@@ -15,7 +16,7 @@ func TestDecayFactorQ32_Vectors(t *testing.T) {
 		DecayFactorQ32 map[string]uint64 `json:"decay_factor_q32"`
 	}
 	var want struct{}
-	loadVector(t, "burn dynamics", &in, &want)
+	vectors.Subtensor(t, "burn dynamics", &in, &want)
 	require.NotEmpty(t, in.DecayFactorQ32)
 	for hl, f := range in.DecayFactorQ32 {
 		h, err := strconv.ParseUint(hl, 10, 16)
@@ -47,7 +48,7 @@ func TestBurnSchedule_Vectors(t *testing.T) {
 	var want struct {
 		BurnAfterEachEvent [][]uint64 `json:"burn_after_each_event"`
 	}
-	loadVector(t, "burn dynamics", &in, &want)
+	vectors.Subtensor(t, "burn dynamics", &in, &want)
 	require.Len(t, want.BurnAfterEachEvent, len(in.Cases))
 	for i, c := range in.Cases {
 		// Unspecified fields are the neutral values the Rust tests set.

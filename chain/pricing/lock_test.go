@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gotensor/gotensor/internal/testutil/vectors"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/stretchr/testify/require"
 )
@@ -20,7 +21,7 @@ func TestNetworkLock_Vector(t *testing.T) {
 		CostAtSameBlock   uint64 `json:"cost_at_same_block"`
 		CostOneBlockLater uint64 `json:"cost_one_block_later"`
 	}
-	loadVector(t, "get_network_lock_cost", &in, &want)
+	vectors.Subtensor(t, "get_network_lock_cost", &in, &want)
 	const now = 5000
 	l := NetworkLock{
 		LastCost:          tao.Rao(in.NetworkLastLockCost),

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gotensor/gotensor/fixed"
+	"github.com/gotensor/gotensor/internal/testutil/vectors"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/stretchr/testify/require"
 )
@@ -22,7 +23,7 @@ func TestSwapBasic_Vector(t *testing.T) {
 		DeltaIn   []uint64 `json:"delta_in"`
 		AmountOut []uint64 `json:"amount_out"`
 	}
-	loadVector(t, "balancer swap at w_quote=0.5", &in, &want)
+	vectors.Subtensor(t, "balancer swap at w_quote=0.5", &in, &want)
 	require.Len(t, in.Orders, len(want.Fee))
 	for i, o := range in.Orders {
 		p := Pool{TAO: tao.Rao(in.TAOReserve), AlphaIn: tao.Rao(in.AlphaReserve), QuoteWeight: DefaultQuoteWeight, FeeRate: in.FeeRate}
@@ -58,7 +59,7 @@ func fromF64(f float64) fixed.U64F64 {
 func TestPowRatioScaled_Vector(t *testing.T) {
 	var in struct{ X, Dx, W1, W2 uint64 }
 	var want struct{ Result uint64 }
-	loadVector(t, "SafeInt::pow_ratio_scaled", &in, &want)
+	vectors.Subtensor(t, "SafeInt::pow_ratio_scaled", &in, &want)
 	x := new(big.Int).SetUint64(in.X)
 	got, ok := powRatioScaled(x, new(big.Int).Add(x, new(big.Int).SetUint64(in.Dx)),
 		new(big.Int).SetUint64(in.W1), new(big.Int).SetUint64(in.W2), 4096, perquintillScale)
@@ -79,7 +80,7 @@ func TestLimitDeltas_Vector(t *testing.T) {
 		QuoteDeltaIn uint64 `json:"quote_delta_in"`
 		BaseDeltaIn  uint64 `json:"base_delta_in"`
 	}
-	loadVector(t, "limit-order deltas", &in, &want)
+	vectors.Subtensor(t, "limit-order deltas", &in, &want)
 	require.Equal(t, 0.25, in.Quote.WQuote)
 	require.Equal(t, 0.25, in.Base.WQuote)
 	p := Pool{QuoteWeight: PerquintillOne / 4, TAO: tao.Rao(in.Quote.TAOReserve), AlphaIn: tao.Rao(in.Base.AlphaReserve)}
@@ -96,7 +97,7 @@ func TestInitialize_Vector(t *testing.T) {
 		AlphaReserve uint64 `json:"alpha_reserve"`
 	}
 	var want struct{ Price []float64 }
-	loadVector(t, "maybe_initialize_palswap", &in, &want)
+	vectors.Subtensor(t, "maybe_initialize_palswap", &in, &want)
 	y, x := tao.Rao(in.TAOReserve), tao.Rao(in.AlphaReserve)
 
 	p := Pool{TAO: y, AlphaIn: x, QuoteWeight: DefaultQuoteWeight}

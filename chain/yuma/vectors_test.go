@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/gotensor/gotensor/fixed"
+	"github.com/gotensor/gotensor/internal/testutil/vectors"
 	"github.com/stretchr/testify/require"
 )
 
@@ -18,25 +18,12 @@ import (
 // vectors): the math helpers and the epoch scenarios of subtensor's own
 // tests. u16 and rao values must match exactly.
 
-type vector struct {
-	Source   string          `json:"source"`
-	Inputs   json.RawMessage `json:"inputs"`
-	Expected json.RawMessage `json:"expected"`
-}
-
-func loadVector(t *testing.T, source string) vector {
+// loadVector returns the vector of subtensor's test source.
+func loadVector(t *testing.T, source string) vectors.Entry {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/subtensor-vectors.json")
-	require.NoError(t, err)
-	var all []vector
-	require.NoError(t, json.Unmarshal(raw, &all))
-	for _, v := range all {
-		if strings.HasSuffix(v.Source, source) || strings.Contains(v.Source, source+" ") {
-			return v
-		}
-	}
-	t.Fatalf("no vector %q", source)
-	return vector{}
+	return vectors.Find(t, "testdata/subtensor-vectors.json", source, func(v vectors.Entry) bool {
+		return strings.HasSuffix(v.Source, source) || strings.Contains(v.Source, source+" ")
+	})
 }
 
 func decode(t *testing.T, raw json.RawMessage, v any) {
