@@ -84,10 +84,7 @@ defaults to the address family. --json prints {"success": true, "netuid",
 				{"Network", c.URL()},
 			}, "Proceed?")
 			if err != nil || !ok {
-				if err == nil {
-					a.infof("Cancelled; nothing was sent.\n")
-				}
-				return err
+				return a.cancelled(err)
 			}
 			res, err := a.submit(cmd.Context(), c, hot, call)
 			if err != nil {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/gotensor/gotensor/api/apitypes"
 	"github.com/gotensor/gotensor/client"
-	"github.com/gotensor/gotensor/keys"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/tx"
 )
@@ -216,20 +214,50 @@ func stakeChanges(evs []apitypes.Event) []stakeChange {
 	return out
 }
 
-// send confirms, signs and submits call, waits for its block and prints
-// the result. summary is shown before asking; it returns nil without
-// sending if the user declines.
-func (a *app) sendStakeCall(ctx context.Context, c *client.Client, w *walletFlags, title string, summary [][2]string, call tx.Call) error {
-	ok, err := a.confirm(title, summary, "Proceed?")
+// stakeTx is a call a stake command is about to send: the confirmation's
+// title and rows, and the call.
+type stakeTx struct {
+	title   string
+	summary [][2]string
+	call    tx.Call
+}
+
+// runStakeCall is the shape of the commands that send a call signed by
+// the wallet's coldkey and print a stakeDoc (stake, take,
+// associate-hotkey): it resolves the coldkey and the node and reads the
+// node's status; prepare reads what else the call needs (under the same
+// read timeout) and returns the call to send, or nil when it has printed
+// a result and there is nothing to send. The node's row ends the summary;
+// then the call is confirmed, signed, sent, and its result printed.
+func (a *app) runStakeCall(cmd *cobra.Command, w *walletFlags, net *networkFlag,
+	prepare func(ctx context.Context, c *client.Client, cold tao.AccountID, st *apitypes.Status) (*stakeTx, error)) error {
+	cold, c, err := a.coldkeyAndNode(w, net)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		a.infof("Cancelled; nothing was sent.\n")
-		return nil
-	}
-	pair, err := a.coldkey(w)
+	ctx, cancel := context.WithTimeout(cmd.Context(), callTimeout)
+	defer cancel()
+	st, err := c.Status(ctx)
 	if err != nil {
+		return nodeError(c, err)
+	}
+	t, err := prepare(ctx, c, cold, st)
+	if err != nil || t == nil {
+		return err
+	}
+	summary := append(t.summary, [2]string{"Network", c.URL() + " (" + st.ChainID + ")"})
+	return a.sendStakeCall(cmd.Context(), c, w, t.title, summary, t.call)
+}
+
+// feeRow is the summary row of the transaction fee.
+func feeRow(st *apitypes.Status) [2]string { return [2]string{"Fee", st.TxFee.String()} }
+
+// sendStakeCall confirms, signs and submits call, waits for its block and
+// prints the result as a stakeDoc. summary is shown before asking; it
+// returns nil without sending if the user declines.
+func (a *app) sendStakeCall(ctx context.Context, c *client.Client, w *walletFlags, title string, summary [][2]string, call tx.Call) error {
+	pair, err := a.confirmColdkey(w, title, summary)
+	if pair == nil {
 		return err
 	}
 	res, err := a.submit(ctx, c, pair, call)
@@ -254,59 +282,6 @@ func (a *app) sendStakeCall(ctx context.Context, c *client.Client, w *walletFlag
 		}
 		a.printf("  transaction %s\n", res.Hash)
 	})
-}
-
-// submit signs and sends call, with a spinner until its block.
-func (a *app) submit(ctx context.Context, c *client.Client, pair *keys.Pair, call tx.Call) (*apitypes.SubmitTxResult, error) {
-	sender, err := c.NewSender(ctx, pair)
-	if err != nil {
-		return nil, nodeError(c, err)
-	}
-	stop := a.spin(fmt.Sprintf("Waiting for %s to be included in a block…", call.Kind()))
-	res, err := sender.Send(ctx, call, true)
-	stop()
-	if err != nil {
-		return nil, callError(c, call, res, err)
-	}
-	return res, nil
-}
-
-// callError explains a refused or failed call with the next step.
-func callError(c *client.Client, call tx.Call, res *apitypes.SubmitTxResult, err error) error {
-	if res != nil && res.Committed {
-		err = fmt.Errorf("%s failed in block %d (the fee was charged): %w", call.Kind(), res.Height, err)
-	}
-	hints := []struct {
-		code *tx.Error
-		hint string
-	}{
-		{tx.ErrHotkeyNotAssociated, "associate the hotkey with `gotensor wallet associate-hotkey`, or register it with `gotensor subnets register`"},
-		{tx.ErrSlippage, "raise --tolerance, pass --allow-partial-stake to fill up to the limit, or --unsafe to drop it"},
-		{tx.ErrPriceLimit, "the price moved past the limit; run the command again for a fresh quote"},
-		{tx.ErrStakeTooLow, "stake operations move at least the minimum stake (0.002 TAO by default)"},
-		{tx.ErrNoStake, "list your stakes with `gotensor stake list`"},
-		{tx.ErrNotEnoughStake, "list your stakes with `gotensor stake list`"},
-		{tx.ErrSubnetNotFound, "list subnets with `gotensor subnets list`"},
-		{tx.ErrNotStarted, "the subnet owner starts it with `gotensor subnets start`"},
-		{tx.ErrTransferDisallowed, "the subnet owner can allow it: `gotensor sudo set --param transfer_toggle --value 1`"},
-		{tx.ErrInsufficientBalance, "check the balance with `gotensor wallet balance`"},
-		{tx.ErrFeeUnaffordable, "check the balance with `gotensor wallet balance`"},
-		{tx.ErrInsufficientLiquidity, "the pool is too small for this amount; try less"},
-		{tx.ErrSwapTooLarge, "the pool is too small for this amount; try less"},
-		{tx.ErrNotHotkeyOwner, "only the hotkey's owner can do this; pick the owning wallet with --wallet-name"},
-		{tx.ErrTakeRateLimit, "decreasing is always allowed; increases wait for the rate limit"},
-		{tx.ErrNonceTooLow, "another transaction from this key is in flight; wait for its block and retry"},
-		{tx.ErrNonceTooHigh, "another transaction from this key is in flight; wait for its block and retry"},
-	}
-	for _, h := range hints {
-		if errors.Is(err, h.code) {
-			return withHint(err, "%s", h.hint)
-		}
-	}
-	if errors.Is(err, client.ErrTimeout) {
-		return withHint(err, "it may still be included: look it up with `curl %s/v1/tx/HASH`", c.URL())
-	}
-	return nodeError(c, err)
 }
 
 // alphaAmount formats alpha like TAO, with the alpha sign.

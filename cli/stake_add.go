@@ -48,54 +48,34 @@ the rest) or --unsafe (no limit).`,
 			if err != nil {
 				return err
 			}
-			cold, err := a.coldkeyPub(&w)
-			if err != nil {
-				return err
-			}
-			c, err := a.client(&net)
-			if err != nil {
-				return err
-			}
 			n := tao.NetUID(netuid)
-			ctx, cancel := context.WithTimeout(cmd.Context(), callTimeout)
-			defer cancel()
-			st, err := c.Status(ctx)
-			if err != nil {
-				return nodeError(c, err)
-			}
-			acct, err := c.Account(ctx, cold)
-			if err != nil {
-				return nodeError(c, err)
-			}
-			keep := st.TxFee.SaturatingAdd(st.ExistentialDeposit)
-			if amt.all {
-				if acct.Free <= keep {
-					return withHint(fmt.Errorf("nothing to stake: %s holds %s, the fee and the existential deposit take %s", cold, acct.Free, keep),
-						"fund the account first")
+			return a.runStakeCall(cmd, &w, &net, func(ctx context.Context, c *client.Client, cold tao.AccountID, st *apitypes.Status) (*stakeTx, error) {
+				acct, err := c.Account(ctx, cold)
+				if err != nil {
+					return nil, nodeError(c, err)
 				}
-				amount = acct.Free - keep
-			}
-			if need, ok := amount.AddChecked(st.TxFee); !ok || acct.Free < need {
-				return withHint(fmt.Errorf("insufficient balance: %s holds %s, staking %s needs it plus a fee of %s", cold, acct.Free, amount, st.TxFee),
-					"stake less, or fund the account first")
-			}
-			if err := requireAssociated(ctx, c, hot); err != nil {
-				return err
-			}
-			q, limit, err := quoteOrder(ctx, c, &slip, client.QuoteRequest{NetUID: n, Buy: true, Amount: amount})
-			if err != nil {
-				return err
-			}
-			summary := append([][2]string{
-				{"Coldkey", cold.String()},
-				{"Hotkey", hot.String()},
-				{"Netuid", fmt.Sprint(n)},
-				{"Amount", amount.String()},
-				{"Fee", st.TxFee.String()},
-			}, quoteRows(q)...)
-			summary = append(summary, [2]string{"Network", c.URL() + " (" + st.ChainID + ")"})
-			call := tx.AddStake{Hotkey: hot, NetUID: n, AmountTAO: amount, LimitPrice: limit, AllowPartial: slip.partial}
-			return a.sendStakeCall(cmd.Context(), c, &w, "Add stake", summary, call)
+				keep := st.TxFee.SaturatingAdd(st.ExistentialDeposit)
+				if amt.all {
+					if acct.Free <= keep {
+						return nil, withHint(fmt.Errorf("nothing to stake: %s holds %s, the fee and the existential deposit take %s", cold, acct.Free, keep),
+							"fund the account first")
+					}
+					amount = acct.Free - keep
+				}
+				if need, ok := amount.AddChecked(st.TxFee); !ok || acct.Free < need {
+					return nil, withHint(fmt.Errorf("insufficient balance: %s holds %s, staking %s needs it plus a fee of %s", cold, acct.Free, amount, st.TxFee),
+						"stake less, or fund the account first")
+				}
+				if err := requireAssociated(ctx, c, hot); err != nil {
+					return nil, err
+				}
+				q, limit, err := quoteOrder(ctx, c, &slip, client.QuoteRequest{NetUID: n, Buy: true, Amount: amount})
+				if err != nil {
+					return nil, err
+				}
+				call := tx.AddStake{Hotkey: hot, NetUID: n, AmountTAO: amount, LimitPrice: limit, AllowPartial: slip.partial}
+				return &stakeTx{"Add stake", orderRows(cold, hot, n, amount.String(), st, q), call}, nil
+			})
 		},
 	}
 	w.register(cmd)
@@ -140,6 +120,18 @@ func quoteOrder(ctx context.Context, c *client.Client, slip *slippageFlags, r cl
 			"stake less, raise --tolerance, pass --allow-partial-stake to fill up to the limit, or --unsafe")
 	}
 	return q, limit, nil
+}
+
+// orderRows summarises a stake order (add or remove) for its
+// confirmation: who, where, how much, the fee, then the quote.
+func orderRows(cold, hot tao.AccountID, n tao.NetUID, amount string, st *apitypes.Status, q *apitypes.Quote) [][2]string {
+	return append([][2]string{
+		{"Coldkey", cold.String()},
+		{"Hotkey", hot.String()},
+		{"Netuid", fmt.Sprint(n)},
+		{"Amount", amount},
+		feeRow(st),
+	}, quoteRows(q)...)
 }
 
 // limitOrderMaxMove is a price move no tolerance explains: one limit order
@@ -221,70 +213,49 @@ carries a limit price --tolerance below the current price unless --unsafe;
 			if err != nil {
 				return err
 			}
-			cold, err := a.coldkeyPub(&w)
-			if err != nil {
-				return err
-			}
-			c, err := a.client(&net)
-			if err != nil {
-				return err
-			}
 			n := tao.NetUID(netuid)
-			ctx, cancel := context.WithTimeout(cmd.Context(), callTimeout)
-			defer cancel()
-			st, err := c.Status(ctx)
-			if err != nil {
-				return nodeError(c, err)
-			}
-			stakes, err := c.Stakes(ctx, cold)
-			if err != nil {
-				return nodeError(c, err)
-			}
-			var mine []apitypes.Stake
-			var total tao.Rao
-			for _, s := range stakes.Stakes {
-				if s.Hotkey == hot && (!hasNet || s.NetUID == uint16(n)) {
-					mine = append(mine, s)
-					total = total.SaturatingAdd(s.TAOValue)
+			return a.runStakeCall(cmd, &w, &net, func(ctx context.Context, c *client.Client, cold tao.AccountID, st *apitypes.Status) (*stakeTx, error) {
+				stakes, err := c.Stakes(ctx, cold)
+				if err != nil {
+					return nil, nodeError(c, err)
 				}
-			}
-			where := fmt.Sprintf("hotkey %s", hot)
-			if hasNet {
-				where += fmt.Sprintf(" on netuid %d", n)
-			}
-			if len(mine) == 0 {
-				return withHint(fmt.Errorf("%s has no stake on %s", cold, where), "list your stakes with `gotensor stake list`")
-			}
-			network := [2]string{"Network", c.URL() + " (" + st.ChainID + ")"}
-			if !hasNet {
-				summary := [][2]string{{"Coldkey", cold.String()}, {"Hotkey", hot.String()}}
-				for _, s := range mine {
-					summary = append(summary, [2]string{fmt.Sprintf("Netuid %d", s.NetUID), fmt.Sprintf("%s ≈ %s", alphaAmount(s.Alpha), s.TAOValue)})
+				var mine []apitypes.Stake
+				var total tao.Rao
+				for _, s := range stakes.Stakes {
+					if s.Hotkey == hot && (!hasNet || s.NetUID == uint16(n)) {
+						mine = append(mine, s)
+						total = total.SaturatingAdd(s.TAOValue)
+					}
 				}
-				summary = append(summary, [2]string{"Expected TAO", total.String() + " (at market, no limit)"}, [2]string{"Fee", st.TxFee.String()}, network)
-				return a.sendStakeCall(cmd.Context(), c, &w, "Unstake from every subnet", summary, tx.UnstakeAll{Hotkey: hot})
-			}
-			held := mine[0].Alpha
-			if amt.all {
-				amount = held
-			} else if amount > held {
-				return withHint(fmt.Errorf("%s holds %s on %s, cannot remove %s", cold, alphaAmount(held), where, alphaAmount(amount)),
-					"remove at most what you hold, or pass --all")
-			}
-			q, limit, err := quoteOrder(ctx, c, &slip, client.QuoteRequest{NetUID: n, Amount: amount})
-			if err != nil {
-				return err
-			}
-			summary := append([][2]string{
-				{"Coldkey", cold.String()},
-				{"Hotkey", hot.String()},
-				{"Netuid", fmt.Sprint(n)},
-				{"Amount", alphaAmount(amount) + " of " + alphaAmount(held)},
-				{"Fee", st.TxFee.String()},
-			}, quoteRows(q)...)
-			summary = append(summary, network)
-			call := tx.RemoveStake{Hotkey: hot, NetUID: n, AmountAlpha: amount, LimitPrice: limit, AllowPartial: slip.partial}
-			return a.sendStakeCall(cmd.Context(), c, &w, "Remove stake", summary, call)
+				where := fmt.Sprintf("hotkey %s", hot)
+				if hasNet {
+					where += fmt.Sprintf(" on netuid %d", n)
+				}
+				if len(mine) == 0 {
+					return nil, withHint(fmt.Errorf("%s has no stake on %s", cold, where), "list your stakes with `gotensor stake list`")
+				}
+				if !hasNet {
+					summary := [][2]string{{"Coldkey", cold.String()}, {"Hotkey", hot.String()}}
+					for _, s := range mine {
+						summary = append(summary, [2]string{fmt.Sprintf("Netuid %d", s.NetUID), fmt.Sprintf("%s ≈ %s", alphaAmount(s.Alpha), s.TAOValue)})
+					}
+					summary = append(summary, [2]string{"Expected TAO", total.String() + " (at market, no limit)"}, feeRow(st))
+					return &stakeTx{"Unstake from every subnet", summary, tx.UnstakeAll{Hotkey: hot}}, nil
+				}
+				held := mine[0].Alpha
+				if amt.all {
+					amount = held
+				} else if amount > held {
+					return nil, withHint(fmt.Errorf("%s holds %s on %s, cannot remove %s", cold, alphaAmount(held), where, alphaAmount(amount)),
+						"remove at most what you hold, or pass --all")
+				}
+				q, limit, err := quoteOrder(ctx, c, &slip, client.QuoteRequest{NetUID: n, Amount: amount})
+				if err != nil {
+					return nil, err
+				}
+				call := tx.RemoveStake{Hotkey: hot, NetUID: n, AmountAlpha: amount, LimitPrice: limit, AllowPartial: slip.partial}
+				return &stakeTx{"Remove stake", orderRows(cold, hot, n, alphaAmount(amount)+" of "+alphaAmount(held), st, q), call}, nil
+			})
 		},
 	}
 	w.register(cmd)

@@ -257,32 +257,19 @@ func (a *app) runTransition(cmd *cobra.Command, w *walletFlags, net *networkFlag
 	if err != nil {
 		return err
 	}
-	cold, err := a.coldkeyPub(w)
-	if err != nil {
-		return err
-	}
-	c, err := a.client(net)
-	if err != nil {
-		return err
-	}
-	t := describe(cold, hot, amount)
-	ctx, cancel := context.WithTimeout(cmd.Context(), callTimeout)
-	defer cancel()
-	st, err := c.Status(ctx)
-	if err != nil {
-		return nodeError(c, err)
-	}
-	if t.toHot != t.fromHot {
-		if err := requireAssociated(ctx, c, t.toHot); err != nil {
-			return err
+	return a.runStakeCall(cmd, w, net, func(ctx context.Context, c *client.Client, cold tao.AccountID, st *apitypes.Status) (*stakeTx, error) {
+		t := describe(cold, hot, amount)
+		if t.toHot != t.fromHot {
+			if err := requireAssociated(ctx, c, t.toHot); err != nil {
+				return nil, err
+			}
 		}
-	}
-	rows, limit, err := prepareTransition(ctx, c, t)
-	if err != nil {
-		return err
-	}
-	rows = append(rows, [2]string{"Fee", st.TxFee.String()}, [2]string{"Network", c.URL() + " (" + st.ChainID + ")"})
-	return a.sendStakeCall(cmd.Context(), c, w, t.call, rows, build(t, limit))
+		rows, limit, err := prepareTransition(ctx, c, t)
+		if err != nil {
+			return nil, err
+		}
+		return &stakeTx{t.call, append(rows, feeRow(st)), build(t, limit)}, nil
+	})
 }
 
 // mulDiv returns floor(a·b/c), saturated; 0 if c is 0.

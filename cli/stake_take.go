@@ -7,6 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gotensor/gotensor/api/apitypes"
+	"github.com/gotensor/gotensor/client"
+	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/tx"
 )
 
@@ -47,49 +50,36 @@ default after the last change).`,
 			if err != nil {
 				return err
 			}
-			cold, err := a.coldkeyPub(&w)
-			if err != nil {
-				return err
-			}
-			c, err := a.client(&net)
-			if err != nil {
-				return err
-			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), callTimeout)
-			defer cancel()
-			st, err := c.Status(ctx)
-			if err != nil {
-				return nodeError(c, err)
-			}
-			d, err := c.Delegate(ctx, hot)
-			if err != nil {
-				return nodeError(c, err)
-			}
-			switch {
-			case d.Owner == nil:
-				return withHint(fmt.Errorf("hotkey %s belongs to no coldkey", hot), "associate it with `gotensor wallet associate-hotkey` first")
-			case *d.Owner != cold:
-				return withHint(fmt.Errorf("hotkey %s belongs to coldkey %s, not %s", hot, *d.Owner, cold), "pick the owning wallet with --wallet-name")
-			case v == d.Take:
-				return a.result(map[string]any{"success": true, "hotkey": hot, "take": v, "unchanged": true}, func() {
-					a.success("the take of %s is already %s", hot, takePercent(v))
-				})
-			case v > d.MaxTake || v < d.MinTake:
-				return usageErrorf("--take %s (%s) is outside the chain's bounds [%s, %s]", take, takePercent(v), takePercent(d.MinTake), takePercent(d.MaxTake))
-			case v > d.Take && d.IncreaseAllowedAt > uint64(d.Height+1):
-				return withHint(fmt.Errorf("take can increase again in %d blocks (at block %d)", d.IncreaseAllowedAt-uint64(d.Height+1), d.IncreaseAllowedAt),
-					"lowering it is allowed at any time")
-			}
-			var call tx.Call = tx.DecreaseTake{Hotkey: hot, Take: v}
-			if v > d.Take {
-				call = tx.IncreaseTake{Hotkey: hot, Take: v}
-			}
-			return a.sendStakeCall(cmd.Context(), c, &w, "Set delegate take", [][2]string{
-				{"Hotkey", hot.String()},
-				{"Take", fmt.Sprintf("%s → %s (%d/65535)", takePercent(d.Take), takePercent(v), v)},
-				{"Fee", st.TxFee.String()},
-				{"Network", c.URL() + " (" + st.ChainID + ")"},
-			}, call)
+			return a.runStakeCall(cmd, &w, &net, func(ctx context.Context, c *client.Client, cold tao.AccountID, st *apitypes.Status) (*stakeTx, error) {
+				d, err := c.Delegate(ctx, hot)
+				if err != nil {
+					return nil, nodeError(c, err)
+				}
+				switch {
+				case d.Owner == nil:
+					return nil, withHint(fmt.Errorf("hotkey %s belongs to no coldkey", hot), "associate it with `gotensor wallet associate-hotkey` first")
+				case *d.Owner != cold:
+					return nil, withHint(fmt.Errorf("hotkey %s belongs to coldkey %s, not %s", hot, *d.Owner, cold), "pick the owning wallet with --wallet-name")
+				case v == d.Take:
+					return nil, a.result(map[string]any{"success": true, "hotkey": hot, "take": v, "unchanged": true}, func() {
+						a.success("the take of %s is already %s", hot, takePercent(v))
+					})
+				case v > d.MaxTake || v < d.MinTake:
+					return nil, usageErrorf("--take %s (%s) is outside the chain's bounds [%s, %s]", take, takePercent(v), takePercent(d.MinTake), takePercent(d.MaxTake))
+				case v > d.Take && d.IncreaseAllowedAt > uint64(d.Height+1):
+					return nil, withHint(fmt.Errorf("take can increase again in %d blocks (at block %d)", d.IncreaseAllowedAt-uint64(d.Height+1), d.IncreaseAllowedAt),
+						"lowering it is allowed at any time")
+				}
+				var call tx.Call = tx.DecreaseTake{Hotkey: hot, Take: v}
+				if v > d.Take {
+					call = tx.IncreaseTake{Hotkey: hot, Take: v}
+				}
+				return &stakeTx{"Set delegate take", [][2]string{
+					{"Hotkey", hot.String()},
+					{"Take", fmt.Sprintf("%s → %s (%d/65535)", takePercent(d.Take), takePercent(v), v)},
+					feeRow(st),
+				}, call}, nil
+			})
 		},
 	}
 	w.register(cmd)

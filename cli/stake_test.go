@@ -192,6 +192,14 @@ func TestStakeCommands_BadInputChangesNothing(t *testing.T) {
 			require.Equal(t, nonce, n, "nonce changed")
 		})
 	}
+
+	// Declining the confirmation sends nothing; the summary lists the
+	// order, the fee, the quote and the node, in that order.
+	r := run(t, "n\n", sn.args("stake", "add", "--netuid", net, "--hotkey-ss58", hot, "--amount", "1")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Regexp(t, `(?s)Add stake\n  Coldkey .*\n  Amount .*\n  Fee .*\n  Price .*\n  Network .*Proceed\? \[y/N\]: Cancelled; nothing was sent\.`, r.stderr)
+	f, n := account(t, sn.url, aliceAddress)
+	require.Equal(t, [2]any{free, nonce}, [2]any{f, n}, "nothing sent")
 }
 
 // TestStakeAdd_ToleranceFromQuote: the tolerance guards against the pool

@@ -6,6 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gotensor/gotensor/api/apitypes"
+	"github.com/gotensor/gotensor/client"
+	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/tx"
 )
 
@@ -31,38 +34,25 @@ another coldkey owns cannot be claimed.`,
 			if err != nil {
 				return err
 			}
-			cold, err := a.coldkeyPub(&w)
-			if err != nil {
-				return err
-			}
-			c, err := a.client(&net)
-			if err != nil {
-				return err
-			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), callTimeout)
-			defer cancel()
-			st, err := c.Status(ctx)
-			if err != nil {
-				return nodeError(c, err)
-			}
-			d, err := c.Delegate(ctx, hot)
-			if err != nil {
-				return nodeError(c, err)
-			}
-			switch {
-			case d.Owner != nil && *d.Owner == cold:
-				return a.result(map[string]any{"success": true, "hotkey": hot, "coldkey": cold, "already_associated": true}, func() {
-					a.success("hotkey %s already belongs to %s; nothing to do", hot, cold)
-				})
-			case d.Owner != nil:
-				return withHint(fmt.Errorf("hotkey %s belongs to coldkey %s", hot, *d.Owner), "use a hotkey of your own wallet (--hotkey NAME or --hotkey-ss58)")
-			}
-			return a.sendStakeCall(cmd.Context(), c, &w, "Associate hotkey", [][2]string{
-				{"Hotkey", hot.String()},
-				{"Coldkey", cold.String()},
-				{"Fee", st.TxFee.String()},
-				{"Network", c.URL() + " (" + st.ChainID + ")"},
-			}, tx.AssociateHotkey{Hotkey: hot})
+			return a.runStakeCall(cmd, &w, &net, func(ctx context.Context, c *client.Client, cold tao.AccountID, st *apitypes.Status) (*stakeTx, error) {
+				d, err := c.Delegate(ctx, hot)
+				if err != nil {
+					return nil, nodeError(c, err)
+				}
+				switch {
+				case d.Owner != nil && *d.Owner == cold:
+					return nil, a.result(map[string]any{"success": true, "hotkey": hot, "coldkey": cold, "already_associated": true}, func() {
+						a.success("hotkey %s already belongs to %s; nothing to do", hot, cold)
+					})
+				case d.Owner != nil:
+					return nil, withHint(fmt.Errorf("hotkey %s belongs to coldkey %s", hot, *d.Owner), "use a hotkey of your own wallet (--hotkey NAME or --hotkey-ss58)")
+				}
+				return &stakeTx{"Associate hotkey", [][2]string{
+					{"Hotkey", hot.String()},
+					{"Coldkey", cold.String()},
+					feeRow(st),
+				}, tx.AssociateHotkey{Hotkey: hot}}, nil
+			})
 		},
 	}
 	w.register(cmd)

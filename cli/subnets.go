@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -258,24 +257,6 @@ func (f *identityFlags) register(cmd *cobra.Command) {
 	opt(&f.id.Additional, "additional-info", "anything else")
 }
 
-// txDoc is the --json result of a subnet, sudo or axon call: success,
-// call, tx_hash, block and events, plus the call's own fields.
-func txDoc(call tx.Call, res *apitypes.SubmitTxResult, fields map[string]any) map[string]any {
-	doc := map[string]any{"success": true, "call": call.Kind().String(), "tx_hash": res.Hash, "block": res.Height, "events": res.Events}
-	maps.Copy(doc, fields)
-	return doc
-}
-
-// eventAttr returns an attribute of the first event of type typ.
-func eventAttr(evs []apitypes.Event, typ, key string) (string, bool) {
-	for _, e := range evs {
-		if e.Type == typ {
-			return e.Attr(key)
-		}
-	}
-	return "", false
-}
-
 func newSubnetsCreateCmd(a *app) *cobra.Command {
 	var (
 		w   walletFlags
@@ -296,11 +277,7 @@ balance after) is confirmed before anything is signed. --json prints
 			if err != nil {
 				return err
 			}
-			owner, err := a.coldkeyPub(&w)
-			if err != nil {
-				return err
-			}
-			c, err := a.client(&net)
+			owner, c, err := a.coldkeyAndNode(&w, &net)
 			if err != nil {
 				return err
 			}
@@ -359,24 +336,6 @@ balance after) is confirmed before anything is signed. --json prints
 	net.register(cmd)
 	id.register(cmd)
 	return cmd
-}
-
-// confirmAndSubmit confirms summary, unlocks the coldkey, sends call and
-// waits for its block. ok is false if the user declined.
-func (a *app) confirmAndSubmit(ctx context.Context, c *client.Client, w *walletFlags, title string, summary [][2]string, call tx.Call) (*apitypes.SubmitTxResult, bool, error) {
-	ok, err := a.confirm(title, summary, "Proceed?")
-	if err != nil || !ok {
-		if err == nil {
-			a.infof("Cancelled; nothing was sent.\n")
-		}
-		return nil, false, err
-	}
-	pair, err := a.coldkey(w)
-	if err != nil {
-		return nil, false, err
-	}
-	res, err := a.submit(ctx, c, pair, call)
-	return res, err == nil, err
 }
 
 func newSubnetsStartCmd(a *app) *cobra.Command {
@@ -444,11 +403,7 @@ lowest-emission neuron that is not immune is replaced. --json prints
 			if err != nil {
 				return err
 			}
-			cold, err := a.coldkeyPub(&w)
-			if err != nil {
-				return err
-			}
-			c, err := a.client(&net)
+			cold, c, err := a.coldkeyAndNode(&w, &net)
 			if err != nil {
 				return err
 			}

@@ -164,25 +164,10 @@ the owner's rate limit and names the rule a refused value breaks.`,
 				target = "subnet " + strconv.Itoa(int(netuid))
 			}
 			summary := [][2]string{{"Target", target}, {"Parameter", param}, {"New value", value}, {"Network", c.URL()}}
-			if ok, err := a.confirm("Change a parameter", summary, "Proceed?"); err != nil || !ok {
-				if err == nil {
-					a.infof("Cancelled; nothing was sent.\n")
-				}
+			last, ok, err := a.confirmAndSubmit(cmd.Context(), c, &w, "Change a parameter", summary, calls...)
+			if err != nil || !ok {
 				return err
 			}
-			pair, err := a.coldkey(&w)
-			if err != nil {
-				return err
-			}
-			var results []*apitypes.SubmitTxResult
-			for _, call := range calls {
-				res, err := a.submit(cmd.Context(), c, pair, call)
-				if err != nil {
-					return err
-				}
-				results = append(results, res)
-			}
-			last := results[len(results)-1]
 			fields := map[string]any{"param": param, "value": value}
 			if !global {
 				fields["netuid"] = netuid

@@ -301,15 +301,6 @@ first), waits for the reveal epoch showing progress, and reveals them; with
 	return cmd
 }
 
-// cancelled is what a command returns when the confirmation was declined
-// (err nil) or failed.
-func (a *app) cancelled(err error) error {
-	if err == nil {
-		a.infof("Cancelled; nothing was sent.\n")
-	}
-	return err
-}
-
 // weightsSender unlocks the hotkey and returns a Sender for it.
 func (a *app) weightsSender(ctx context.Context, s *weightsSession, f *weightsFlags) (*client.Sender, error) {
 	pair, err := a.hotkey(&f.w)
