@@ -1,6 +1,7 @@
 package axon
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -192,29 +193,16 @@ func (c *Config) validate() error {
 
 // withDefaults returns c with every zero field set to its default.
 func (c Config) withDefaults() Config {
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	def(&c.Port, DefaultPort)
-	def(&c.Workers, DefaultWorkers)
-	def(&c.QueueSize, DefaultQueueSize)
-	def(&c.Burst, DefaultBurst)
-	def(&c.MaxTrackedHotkeys, DefaultMaxTrackedHotkeys)
-	def(&c.NonceCacheSize, DefaultNonceCacheSize)
-	if c.Rate == 0 {
-		c.Rate = DefaultRate
-	}
-	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if c.MaxTimeout == 0 {
-		c.MaxTimeout = DefaultMaxTimeout
-	}
-	if c.MaxClockSkew == 0 {
-		c.MaxClockSkew = DefaultMaxClockSkew
-	}
+	c.Port = cmp.Or(c.Port, DefaultPort)
+	c.Workers = cmp.Or(c.Workers, DefaultWorkers)
+	c.QueueSize = cmp.Or(c.QueueSize, DefaultQueueSize)
+	c.Burst = cmp.Or(c.Burst, DefaultBurst)
+	c.MaxTrackedHotkeys = cmp.Or(c.MaxTrackedHotkeys, DefaultMaxTrackedHotkeys)
+	c.NonceCacheSize = cmp.Or(c.NonceCacheSize, DefaultNonceCacheSize)
+	c.Rate = cmp.Or(c.Rate, DefaultRate)
+	c.MaxBodyBytes = cmp.Or(c.MaxBodyBytes, DefaultMaxBodyBytes)
+	c.MaxTimeout = cmp.Or(c.MaxTimeout, DefaultMaxTimeout)
+	c.MaxClockSkew = cmp.Or(c.MaxClockSkew, DefaultMaxClockSkew)
 	if c.Now == nil {
 		c.Now = time.Now
 	}

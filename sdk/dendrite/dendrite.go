@@ -2,6 +2,7 @@ package dendrite
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -91,20 +92,11 @@ func New(pair *keys.Pair, opts Options) (*Dendrite, error) {
 		}
 		d.external = ip
 	}
-	def := func(v *int, x int) {
-		if *v == 0 {
-			*v = x
-		}
-	}
-	def(&opts.MaxConnsPerHost, DefaultMaxConnsPerHost)
-	def(&opts.MaxIdleConns, DefaultMaxIdleConns)
-	def(&opts.MaxConcurrency, DefaultMaxConcurrency)
-	if opts.IdleConnTimeout == 0 {
-		opts.IdleConnTimeout = DefaultIdleConnTimeout
-	}
-	if opts.MaxResponseBytes == 0 {
-		opts.MaxResponseBytes = DefaultMaxResponseBytes
-	}
+	opts.MaxConnsPerHost = cmp.Or(opts.MaxConnsPerHost, DefaultMaxConnsPerHost)
+	opts.MaxIdleConns = cmp.Or(opts.MaxIdleConns, DefaultMaxIdleConns)
+	opts.MaxConcurrency = cmp.Or(opts.MaxConcurrency, DefaultMaxConcurrency)
+	opts.IdleConnTimeout = cmp.Or(opts.IdleConnTimeout, DefaultIdleConnTimeout)
+	opts.MaxResponseBytes = cmp.Or(opts.MaxResponseBytes, DefaultMaxResponseBytes)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
