@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/gotensor/gotensor/chain/sharepool"
@@ -136,7 +137,7 @@ func checkStakingInvariants(s *State) (tao.Rao, error) {
 	}
 
 	// Alpha: what is out is staked, pending, the protocol's, or dust.
-	for n := range staked {
+	for _, n := range slices.Sorted(maps.Keys(staked)) { // the same report on every node
 		if _, ok := pools[n]; !ok && n != tao.RootNetUID {
 			return fail("%d alpha staked on subnet %d, which has no pool", staked[n], n)
 		}
