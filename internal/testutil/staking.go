@@ -2,7 +2,6 @@ package testutil
 
 import (
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/gotensor/gotensor/chain"
 	"github.com/gotensor/gotensor/keys"
@@ -14,14 +13,7 @@ import (
 // order) in one block, and returns the alpha it bought.
 func AddStake(h *Harness, coldkey *keys.Pair, hotkey tao.AccountID, n tao.NetUID, amount tao.Rao) tao.Rao {
 	h.T.Helper()
-	res := h.Block(h.Tx(coldkey, tx.AddStake{Hotkey: hotkey, NetUID: n, AmountTAO: amount}))
-	RequireOK(h.T, res)
-	v, _ := EventAttr(res.TxResults[0].Events, chain.EventStakeAdded, "alpha")
-	alpha, err := strconv.ParseUint(v, 10, 64)
-	if err != nil {
-		h.T.Fatalf("testutil: stake_added alpha %q: %v", v, err)
-	}
-	return tao.Rao(alpha)
+	return tao.Rao(callUint(h, coldkey, tx.AddStake{Hotkey: hotkey, NetUID: n, AmountTAO: amount}, chain.EventStakeAdded, "alpha", 64))
 }
 
 // AssociateHotkeys claims hotkeys for coldkey in one block.

@@ -47,31 +47,14 @@ func NewSubnet(h *Harness, owner *keys.Pair, neurons int) Subnet {
 // and returns the new netuid.
 func RegisterSubnet(h *Harness, owner, hotkey *keys.Pair) tao.NetUID {
 	h.T.Helper()
-	res := h.Block(h.Tx(owner, tx.RegisterNetwork{Hotkey: hotkey.Public()}))
-	RequireOK(h.T, res)
-	v, ok := EventAttr(res.TxResults[0].Events, chain.EventSubnetRegistered, "netuid")
-	if !ok {
-		h.T.Fatal("testutil: register_network emitted no subnet_registered event")
-	}
-	n, err := tao.ParseNetUID(v)
-	if err != nil {
-		h.T.Fatalf("testutil: netuid %q: %v", v, err)
-	}
-	return n
+	return tao.NetUID(callUint(h, owner, tx.RegisterNetwork{Hotkey: hotkey.Public()}, chain.EventSubnetRegistered, "netuid", 16))
 }
 
 // RegisterNeuron registers hotkey on netuid n, paid by coldkey, in one
 // block and returns its uid.
 func RegisterNeuron(h *Harness, coldkey, hotkey *keys.Pair, n tao.NetUID) tao.UID {
 	h.T.Helper()
-	res := h.Block(h.Tx(coldkey, tx.BurnedRegister{NetUID: n, Hotkey: hotkey.Public()}))
-	RequireOK(h.T, res)
-	v, _ := EventAttr(res.TxResults[0].Events, chain.EventNeuronRegistered, "uid")
-	uid, err := strconv.ParseUint(v, 10, 16)
-	if err != nil {
-		h.T.Fatalf("testutil: uid %q: %v", v, err)
-	}
-	return tao.UID(uid)
+	return tao.UID(callUint(h, coldkey, tx.BurnedRegister{NetUID: n, Hotkey: hotkey.Public()}, chain.EventNeuronRegistered, "uid", 16))
 }
 
 // SudoSet sets a hyperparameter of subnet n as sudo (//Alice in the dev
@@ -79,6 +62,24 @@ func RegisterNeuron(h *Harness, coldkey, hotkey *keys.Pair, n tao.NetUID) tao.UI
 func SudoSet(h *Harness, n tao.NetUID, name string, value int64) {
 	h.T.Helper()
 	RequireOK(h.T, h.Block(h.Tx(Pair(h.T, "//Alice"), tx.SetHyperparameter{NetUID: n, Name: name, Value: value})))
+}
+
+// callUint sends call signed by signer in a block of its own, requires it
+// to succeed, and returns attribute key of its first event of type typ, an
+// unsigned integer of at most bits bits.
+func callUint(h *Harness, signer *keys.Pair, call tx.Call, typ, key string, bits int) uint64 {
+	h.T.Helper()
+	res := h.Block(h.Tx(signer, call))
+	RequireOK(h.T, res)
+	v, ok := EventAttr(res.TxResults[0].Events, typ, key)
+	if !ok {
+		h.T.Fatalf("testutil: %s emitted no %s event with %s", call.Kind(), typ, key)
+	}
+	x, err := strconv.ParseUint(v, 10, bits)
+	if err != nil {
+		h.T.Fatalf("testutil: %s %s %q: %v", typ, key, v, err)
+	}
+	return x
 }
 
 // EventAttr returns the value of attribute key of the first event of type
