@@ -62,20 +62,27 @@ Without --home the chain lives in a new temporary directory, printed at
 start; run again with the same --home to continue the same chain. Stop it
 with Ctrl-C (SIGINT) or SIGTERM.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			var supply tao.Rao
 			if issuance != "" {
-				var err error
 				if supply, err = tao.ParseTAO(issuance); err != nil {
 					return usageErrorf("--initial-issuance: %v", err)
 				}
 			}
+			if err := checkNodeFlags(cmd); err != nil {
+				return err
+			}
 			if home == "" {
-				dir, err := os.MkdirTemp("", "gotensor-localnet-")
-				if err != nil {
+				if home, err = os.MkdirTemp("", "gotensor-localnet-"); err != nil {
 					return err
 				}
-				home = dir
+				// A run that fails before its chain starts leaves the
+				// directory empty (node removes what it wrote): drop it too.
+				defer func() {
+					if err != nil {
+						_ = os.Remove(home)
+					}
+				}()
 			}
 			n, created, err := node.OpenLocalnet(node.LocalnetOptions{
 				Home: home, ChainID: chainID, BlockTime: blockTime, LogLevel: logLevel,
@@ -128,6 +135,14 @@ func localnetError(err error, home string) error {
 	return withHint(err, "check %s, or start a new chain in another --home", home)
 }
 
+// startError adds the next step to a node that failed to start.
+func startError(err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return withHint(err, "another process listens there (perhaps another node): stop it, or choose other addresses with --api-addr, --rpc-addr and --p2p-addr")
+	}
+	return err
+}
+
 // localnetReady prints the chain's coordinates once the first block is
 // committed, then runs the extensions.
 func (a *app) localnetReady(ctx context.Context, n *node.Node, created bool, exts []localnetExtension) error {
@@ -172,7 +187,7 @@ func (a *app) runNode(parent context.Context, n *node.Node, ready func(ctx conte
 	ctx, stopSignals := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
 	if err := n.Start(); err != nil {
-		return withHint(err, "if a port is in use, another node may be running: stop it or choose other addresses (--api-addr, --rpc-addr, --p2p-addr)")
+		return startError(err)
 	}
 	err := n.WaitForHeight(ctx, n.Height()+1)
 	if err == nil && ready != nil {

@@ -73,6 +73,9 @@ instead: it copies that network's genesis.json and dials --peers.
 Nothing is written if the home already holds a node.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkNodeFlags(cmd); err != nil {
+				return err
+			}
 			o := node.InitOptions{
 				ChainID: chainID, Moniker: moniker, Peers: peers, BlockTime: blockTime,
 				RPCAddr: rpcAddr, P2PAddr: p2pAddr, GenesisFile: genesisFile,
@@ -194,6 +197,9 @@ home's config for this run only. Ctrl-C (SIGINT) or SIGTERM stops it
 cleanly; a node killed outright restarts from its last committed block.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkNodeFlags(cmd); err != nil {
+				return err
+			}
 			n, err := node.New(home, node.Options{
 				LogLevel: logLevel, APIAddr: apiAddr, RPCAddr: rpcAddr, P2PAddr: p2pAddr, MetricsAddr: metricsAddr,
 			})
@@ -219,4 +225,37 @@ cleanly; a node killed outright restarts from its last committed block.`,
 	f.StringVar(&metricsAddr, "metrics-addr", "", `Prometheus metrics listen address ("off" disables them)`)
 	f.StringVar(&logLevel, "log-level", "", "debug, info, warn or error (debug includes CometBFT's logs)")
 	return cmd
+}
+
+// checkNodeFlags checks, before anything is written, the flags the node
+// commands share: the listen addresses ("off" turns one off, except p2p),
+// --block-time, --chain-id and --log-level. Each error names its flag.
+func checkNodeFlags(cmd *cobra.Command) error {
+	f := cmd.Flags()
+	for _, name := range []string{"api-addr", "rpc-addr", "p2p-addr", "metrics-addr"} {
+		v, err := f.GetString(name)
+		if err != nil || v == "" || (v == "off" && name != "p2p-addr") {
+			continue
+		}
+		if err := node.CheckListenAddr(v); err != nil {
+			if name != "p2p-addr" {
+				err = fmt.Errorf(`%w, or "off"`, err)
+			}
+			return usageErrorf("--%s %q: %v", name, v, err)
+		}
+	}
+	if d, err := f.GetDuration("block-time"); err == nil && d <= 0 {
+		return usageErrorf("--block-time %s: want a positive duration, e.g. 500ms", d)
+	}
+	if id, err := f.GetString("chain-id"); err == nil && (id != "" || f.Changed("chain-id")) {
+		if err := node.CheckChainID(id); err != nil {
+			return usageErrorf("--chain-id %q: %v", id, err)
+		}
+	}
+	if v, err := f.GetString("log-level"); err == nil && v != "" {
+		if err := node.CheckLogLevel(v); err != nil {
+			return usageErrorf("--log-level %q: %v", v, err)
+		}
+	}
+	return nil
 }

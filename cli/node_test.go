@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,8 +68,11 @@ func TestNodeInit_BadInputWritesNothing(t *testing.T) {
 		{"issuance below balances", []string{"--account", aliceAddress + "=10", "--initial-issuance", "1"}, "initial_issuance"},
 		{"unknown genesis field", []string{"--app-state", appState}, "surprise"},
 		{"missing app state", []string{"--app-state", filepath.Join(dir, "nope.json")}, "--app-state"},
-		{"bad p2p address", []string{"--p2p-addr", "nowhere"}, "p2p address"},
-		{"bad api address", []string{"--api-addr", "nowhere"}, "api_addr"},
+		{"bad p2p address", []string{"--p2p-addr", "nowhere"}, "--p2p-addr"},
+		{"bad api address", []string{"--api-addr", "nowhere"}, "--api-addr"},
+		{"bad port", []string{"--rpc-addr", "127.0.0.1:70000"}, "--rpc-addr"},
+		{"negative block time", []string{"--block-time", "-1s"}, "--block-time"},
+		{"no chain id", []string{"--chain-id", ""}, "--chain-id"},
 		{"bad peer", []string{"--peers", "abc@1.2.3.4:5"}, "peer"},
 		{"missing joined genesis", []string{"--genesis", filepath.Join(dir, "nope.json")}, "genesis"},
 	} {
@@ -101,4 +105,41 @@ func TestTestnetInit(t *testing.T) {
 
 	requireFails(t, run(t, "", "testnet", "init", "--output", filepath.Join(dir, "x"), "--validators", "0"), "validators")
 	requireFails(t, run(t, "", "testnet", "init", "--validators", "2"), "--output")
+}
+
+// TestLocalnet_FailedRunLeavesNothing: bad flags are refused before
+// anything is written, and a localnet that cannot start (its API port is
+// taken) removes the home it created, the temporary one included.
+func TestLocalnet_FailedRunLeavesNothing(t *testing.T) {
+	isolate(t)
+	home := filepath.Join(t.TempDir(), "chain")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	p2p := free.Addr().String()
+	free.Close()
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad api address", []string{"--home", home, "--api-addr", "bogus"}, "--api-addr"},
+		{"negative block time", []string{"--home", home, "--block-time", "-1s"}, "--block-time"},
+		{"bad log level", []string{"--home", home, "--log-level", "loud"}, "--log-level"},
+		{"p2p off", []string{"--home", home, "--p2p-addr", "off"}, "--p2p-addr"},
+		{"api port in use", []string{"--home", home, "--api-addr", busy.Addr().String(), "--rpc-addr", "off", "--p2p-addr", p2p}, "address already in use"},
+		{"temporary home, port in use", []string{"--api-addr", busy.Addr().String(), "--rpc-addr", "off", "--p2p-addr", p2p}, "address already in use"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			requireFails(t, run(t, "", append([]string{"localnet"}, c.args...)...), c.want)
+			require.NoDirExists(t, home)
+			entries, err := os.ReadDir(tmp)
+			require.NoError(t, err)
+			require.Empty(t, entries, "no temporary home left behind")
+		})
+	}
 }

@@ -45,6 +45,12 @@ each node's persistent peers wired to all the others. Start every node with
 			if dir == "" {
 				return usageErrorf("the output directory is required: pass --output DIR")
 			}
+			if n < 1 || n > node.MaxTestnetValidators {
+				return usageErrorf("--validators %d: want 1 to %d", n, node.MaxTestnetValidators)
+			}
+			if err := checkNodeFlags(cmd); err != nil {
+				return err
+			}
 			g := chain.DevGenesis(chainID)
 			if issuance != "" {
 				rao, err := tao.ParseTAO(issuance)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -135,10 +136,33 @@ func hostPort(laddr string) string {
 	return laddr
 }
 
-// checkHostPort validates a host:port flag value.
+// CheckListenAddr checks a listen address: host:port whose port is a
+// number from 0 to 65535 (0: any free port). The host may be empty
+// (every interface), an IP or a name.
+func CheckListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = strconv.ParseUint(port, 10, 16)
+	}
+	if err != nil {
+		return errors.New("want host:port with a port from 0 to 65535")
+	}
+	return nil
+}
+
+// checkHostPort validates the listen address of the setting name.
 func checkHostPort(name, addr string) error {
-	if _, _, err := net.SplitHostPort(hostPort(addr)); err != nil {
-		return fmt.Errorf("node: %s %q: want host:port", name, addr)
+	if err := CheckListenAddr(addr); err != nil {
+		return fmt.Errorf("node: %s %q: %w", name, addr, err)
+	}
+	return nil
+}
+
+// checkCometAddr validates one of CometBFT's listen addresses, which may
+// carry its tcp:// prefix.
+func checkCometAddr(name, addr string) error {
+	if err := CheckListenAddr(hostPort(addr)); err != nil {
+		return fmt.Errorf("node: %s %q: %w", name, addr, err)
 	}
 	return nil
 }
@@ -178,14 +202,24 @@ func (l cometLogger) With(kv ...any) cmtlog.Logger {
 	return cometLogger{log: l.log.With(kv...), level: l.level}
 }
 
-// parseLevel parses a log level name.
+// parseLevel parses a log level name ("": info).
 func parseLevel(s string) (slog.Level, error) {
 	var l slog.Level
 	if s == "" {
 		return slog.LevelInfo, nil
 	}
 	if err := l.UnmarshalText([]byte(s)); err != nil {
-		return 0, fmt.Errorf("node: log level %q: want debug, info, warn or error", s)
+		return 0, fmt.Errorf("node: log level %q: %w", s, errLogLevel)
 	}
 	return l, nil
+}
+
+var errLogLevel = errors.New("want debug, info, warn or error")
+
+// CheckLogLevel checks a log level name: debug, info, warn or error.
+func CheckLogLevel(s string) error {
+	if _, err := parseLevel(s); err != nil || s == "" {
+		return errLogLevel
+	}
+	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -74,8 +73,8 @@ func (c Config) Validate() error {
 		if a.addr == "" {
 			continue
 		}
-		if _, _, err := net.SplitHostPort(a.addr); err != nil {
-			return fmt.Errorf("node: %s %q: want host:port", a.name, a.addr)
+		if err := checkHostPort(a.name, a.addr); err != nil {
+			return err
 		}
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {

@@ -62,42 +62,55 @@ type InitResult struct {
 // in which this node is the only validator. It refuses a home that
 // already holds a config or a genesis, and writes nothing then.
 func Init(home string, o InitOptions) (InitResult, error) {
+	res, _, err := initHome(home, o)
+	return res, err
+}
+
+// initHome is Init, also returning what it created so that a caller who
+// fails to start the node can remove it again.
+func initHome(home string, o InitOptions) (_ InitResult, _ *newHome, err error) {
 	var joined *cmttypes.GenesisDoc
 	var joinedBytes []byte
 	if o.GenesisFile != "" {
 		b, err := os.ReadFile(o.GenesisFile)
 		if err != nil {
-			return InitResult{}, fmt.Errorf("node: genesis: %w", err)
+			return InitResult{}, nil, fmt.Errorf("node: genesis: %w", err)
 		}
 		doc, err := cmttypes.GenesisDocFromJSON(b)
 		if err != nil {
-			return InitResult{}, fmt.Errorf("node: genesis %s: %w", o.GenesisFile, err)
+			return InitResult{}, nil, fmt.Errorf("node: genesis %s: %w", o.GenesisFile, err)
 		}
 		joined, joinedBytes, o.ChainID, o.AppState = doc, b, doc.ChainID, doc.AppState
 	}
 	c, err := newCometConfig(home, o)
 	if err != nil {
-		return InitResult{}, err
+		return InitResult{}, nil, err
 	}
 	if err := checkAppState(o.AppState); err != nil {
-		return InitResult{}, err
+		return InitResult{}, nil, err
 	}
 	if o.Config == (Config{}) {
 		o.Config = DefaultConfig()
 	}
 	if err := o.Config.Validate(); err != nil {
-		return InitResult{}, err
+		return InitResult{}, nil, err
 	}
-	if err := prepareHome(home); err != nil {
-		return InitResult{}, err
+	created, err := prepareHome(c)
+	if err != nil {
+		return InitResult{}, nil, err
 	}
+	defer func() {
+		if err != nil {
+			created.remove()
+		}
+	}()
 	pv, nodeKey, err := genKeys(c)
 	if err != nil {
-		return InitResult{}, err
+		return InitResult{}, nil, err
 	}
 	pub, err := pv.GetPubKey()
 	if err != nil {
-		return InitResult{}, fmt.Errorf("node: %w", err)
+		return InitResult{}, nil, fmt.Errorf("node: %w", err)
 	}
 	// A joined network's genesis is copied byte for byte: the genesis
 	// hash covers app_state's bytes, so every node must hold the same.
@@ -107,25 +120,25 @@ func Init(home string, o InitOptions) (InitResult, error) {
 			Address: pub.Address(), PubKey: pub, Power: 10, Name: c.Moniker,
 		}})
 		if genesis, err = encodeGenesis(doc); err != nil {
-			return InitResult{}, err
+			return InitResult{}, nil, err
 		}
 	}
 	if err := writeHome(home, c, o.Config, genesis); err != nil {
-		return InitResult{}, err
+		return InitResult{}, nil, err
 	}
 	return InitResult{
 		Home: home, ChainID: doc.ChainID, NodeID: string(nodeKey.ID()),
 		ValidatorAddress: pub.Address().String(), GenesisFile: c.GenesisFile(),
-	}, nil
+	}, created, nil
 }
 
 // newCometConfig builds CometBFT's settings for a new home from o.
 func newCometConfig(home string, o InitOptions) (*cmtcfg.Config, error) {
-	if o.ChainID == "" {
-		return nil, errors.New("node: a chain id is required")
+	if err := CheckChainID(o.ChainID); err != nil {
+		return nil, fmt.Errorf("node: chain id %q: %w", o.ChainID, err)
 	}
-	if len(o.ChainID) > cmttypes.MaxChainIDLen {
-		return nil, fmt.Errorf("node: chain id %q is longer than %d characters", o.ChainID, cmttypes.MaxChainIDLen)
+	if o.BlockTime < 0 {
+		return nil, fmt.Errorf("node: block time %s: want a positive duration", o.BlockTime)
 	}
 	c := cmtcfg.DefaultConfig()
 	c.SetRoot(home)
@@ -138,12 +151,12 @@ func newCometConfig(home string, o InitOptions) (*cmtcfg.Config, error) {
 	if rpc == "off" {
 		c.RPC.ListenAddress = ""
 	} else {
-		if err := checkHostPort("rpc address", rpc); err != nil {
+		if err := checkCometAddr("rpc address", rpc); err != nil {
 			return nil, err
 		}
 		c.RPC.ListenAddress = tcpAddr(rpc)
 	}
-	if err := checkHostPort("p2p address", p2pAddr); err != nil {
+	if err := checkCometAddr("p2p address", p2pAddr); err != nil {
 		return nil, err
 	}
 	c.P2P.ListenAddress = tcpAddr(p2pAddr)
@@ -155,7 +168,18 @@ func newCometConfig(home string, o InitOptions) (*cmtcfg.Config, error) {
 	c.P2P.PersistentPeers = strings.Join(o.Peers, ",")
 	c.P2P.PexReactor = !o.Standalone
 	tuneComet(c, or(o.BlockTime, time.Second))
-	return c, c.ValidateBasic()
+	if err := c.ValidateBasic(); err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	return c, nil
+}
+
+// CheckChainID checks a chain id: 1 to 50 characters (CometBFT's limit).
+func CheckChainID(id string) error {
+	if id == "" || len(id) > cmttypes.MaxChainIDLen {
+		return fmt.Errorf("want 1 to %d characters", cmttypes.MaxChainIDLen)
+	}
+	return nil
 }
 
 // tuneComet sets what gotensor changes from CometBFT's defaults: the block
@@ -179,29 +203,83 @@ func checkAppState(s json.RawMessage) error {
 	return nil
 }
 
-// checkFreshHome refuses a home that already holds a node.
+// checkFreshHome refuses a home that already holds a node: a config, a
+// genesis or a validator key (which Init would overwrite).
 func checkFreshHome(home string) error {
-	for _, f := range []string{"genesis.json", "config.toml", ourConfigFile} {
+	for _, f := range []string{"genesis.json", "config.toml", ourConfigFile, "priv_validator_key.json"} {
 		path := filepath.Join(home, configDir, f)
-		if _, err := os.Stat(path); err == nil {
+		if _, err := os.Lstat(path); err == nil {
 			return fmt.Errorf("%w: %s exists (choose another --home or remove it)", ErrHomeExists, path)
 		}
 	}
 	return nil
 }
 
+// newHome records what writing a new home creates, so that a failure
+// (half-way through writing it, or starting its node for the first time)
+// leaves the directory as it was found.
+type newHome struct {
+	created []string // directories and files that did not exist, outermost first
+}
+
 // prepareHome creates the config and data directories of a new home,
-// refusing one that already holds a node.
-func prepareHome(home string) error {
+// refusing one that already holds a node, and records what Init will
+// create in it.
+func prepareHome(c *cmtcfg.Config) (*newHome, error) {
+	home := c.RootDir
 	if err := checkFreshHome(home); err != nil {
-		return err
+		return nil, err
+	}
+	h := &newHome{}
+	h.note(outermostMissing(home))
+	for _, d := range []string{configDir, dataDir} {
+		h.note(filepath.Join(home, d))
+	}
+	for _, f := range []string{c.GenesisFile(), c.PrivValidatorKeyFile(), c.PrivValidatorStateFile(),
+		c.NodeKeyFile(), filepath.Join(home, configDir, "config.toml"), filepath.Join(home, configDir, ourConfigFile)} {
+		h.note(f)
 	}
 	for _, d := range []string{configDir, dataDir} {
 		if err := os.MkdirAll(filepath.Join(home, d), 0o700); err != nil {
-			return fmt.Errorf("node: %w", err)
+			h.remove()
+			return nil, fmt.Errorf("node: %w", err)
 		}
 	}
-	return nil
+	return h, nil
+}
+
+// note records path if it does not exist yet.
+func (h *newHome) note(path string) {
+	if _, err := os.Lstat(path); path != "" && errors.Is(err, os.ErrNotExist) {
+		h.created = append(h.created, path)
+	}
+}
+
+// remove deletes what the home's writing created, innermost first; a nil
+// newHome removes nothing.
+func (h *newHome) remove() {
+	if h == nil {
+		return
+	}
+	for i := len(h.created) - 1; i >= 0; i-- {
+		_ = os.RemoveAll(h.created[i])
+	}
+}
+
+// outermostMissing returns the outermost directory on the way to dir
+// that does not exist yet (dir itself, or one of its parents), or "" if
+// dir exists.
+func outermostMissing(dir string) string {
+	missing := ""
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); !errors.Is(err, os.ErrNotExist) {
+			return missing
+		}
+		missing = d
+		if filepath.Dir(d) == d {
+			return missing
+		}
+	}
 }
 
 // genKeys writes a fresh validator key (with an empty last-sign state) and

@@ -3,8 +3,10 @@ package node_test
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -147,4 +149,65 @@ func TestNode_TakesStateSyncSnapshots(t *testing.T) {
 		return err == nil && len(dirs) > 0
 	}, 20*time.Second, 100*time.Millisecond, "no snapshot taken")
 	require.LessOrEqual(t, len(dirs), 2+1, "keeps the most recent snapshots only (plus one being written)")
+}
+
+// A localnet whose options are bad writes nothing: every option is
+// checked before the home is created.
+func TestOpenLocalnet_BadOptionsWriteNothing(t *testing.T) {
+	for name, o := range map[string]node.LocalnetOptions{
+		"bad api address":     {APIAddr: "bogus"},
+		"port out of range":   {RPCAddr: "127.0.0.1:99999"},
+		"p2p cannot be off":   {P2PAddr: "off"},
+		"bad metrics address": {MetricsAddr: "127.0.0.1"},
+		"negative block time": {BlockTime: -time.Second},
+		"bad log level":       {LogLevel: "loud"},
+		"long chain id":       {ChainID: string(make([]byte, 51))},
+	} {
+		t.Run(name, func(t *testing.T) {
+			o.Home = filepath.Join(t.TempDir(), "home")
+			o.Genesis = devGenesis
+			_, _, err := node.OpenLocalnet(o)
+			require.Error(t, err)
+			require.NoDirExists(t, o.Home)
+		})
+	}
+}
+
+// A localnet whose first Start fails (here its API port is taken) removes
+// the home it created, keeps a directory that existed before (emptied of
+// what it wrote), and never touches an existing chain.
+func TestOpenLocalnet_FailedStartRemovesNewHome(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	open := func(home string) (*node.Node, bool) {
+		n, created, err := node.OpenLocalnet(node.LocalnetOptions{
+			Home: home, Genesis: devGenesis, APIAddr: busy.Addr().String(), RPCAddr: "off",
+			P2PAddr: node.FreeAddr(t), LogLevel: "error",
+		})
+		require.NoError(t, err)
+		return n, created
+	}
+
+	home := filepath.Join(t.TempDir(), "new", "home")
+	n, created := open(home)
+	require.True(t, created)
+	require.ErrorIs(t, n.Start(), syscall.EADDRINUSE)
+	require.NoDirExists(t, filepath.Dir(home), "the directories this run created are gone")
+
+	empty := t.TempDir()
+	n, _ = open(empty)
+	require.Error(t, n.Start())
+	entries, err := os.ReadDir(empty)
+	require.NoError(t, err)
+	require.Empty(t, entries, "a directory that existed is kept, without what the run wrote")
+
+	existing := t.TempDir()
+	n, created = openLocalnet(t, existing)
+	require.True(t, created)
+	require.NoError(t, n.Stop())
+	n, created = open(existing)
+	require.False(t, created)
+	require.Error(t, n.Start())
+	require.FileExists(t, filepath.Join(existing, "config", "genesis.json"), "an existing chain is never removed")
 }

@@ -63,6 +63,10 @@ type Node struct {
 	stopOnce sync.Once
 	stopErr  error
 
+	// fresh is the home OpenLocalnet has just written: a failed Start
+	// removes it again, so a run that never started leaves nothing behind.
+	fresh *newHome
+
 	mu    sync.Mutex         // guards final and the app's closing
 	final *abci.ResponseInfo // the app's last commit, recorded at Stop
 }
@@ -168,8 +172,38 @@ func localRPC(comet *cmtnode.Node) *rpclocal.Local {
 	return rpclocal.New(comet)
 }
 
+// check validates o's per-run settings, naming the first bad one.
+func (o Options) check() error {
+	for _, a := range []struct {
+		name, addr string
+		check      func(name, addr string) error
+		canBeOff   bool
+	}{
+		{"api address", o.APIAddr, checkHostPort, true},
+		{"rpc address", o.RPCAddr, checkCometAddr, true},
+		{"p2p address", o.P2PAddr, checkCometAddr, false},
+		{"metrics address", o.MetricsAddr, checkHostPort, true},
+	} {
+		if a.addr == "" || (a.addr == "off" && a.canBeOff) {
+			continue
+		}
+		if err := a.check(a.name, a.addr); err != nil {
+			return err
+		}
+	}
+	if o.LogLevel != "" {
+		if _, err := parseLevel(o.LogLevel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // applyOverrides applies the per-run settings of o over the files.
 func applyOverrides(cfg *Config, ccfg *cmtcfg.Config, o Options) error {
+	if err := o.check(); err != nil {
+		return err
+	}
 	set := func(dst *string, v string) {
 		switch v {
 		case "":
@@ -181,29 +215,15 @@ func applyOverrides(cfg *Config, ccfg *cmtcfg.Config, o Options) error {
 	}
 	set(&cfg.APIAddr, o.APIAddr)
 	set(&cfg.MetricsAddr, o.MetricsAddr)
+	if o.RPCAddr != "off" {
+		o.RPCAddr = tcpAddr(o.RPCAddr)
+	}
+	set(&ccfg.RPC.ListenAddress, o.RPCAddr)
+	set(&ccfg.P2P.ListenAddress, tcpAddr(o.P2PAddr))
 	if o.LogLevel != "" {
 		cfg.LogLevel = o.LogLevel
 	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	switch o.RPCAddr {
-	case "":
-	case "off":
-		ccfg.RPC.ListenAddress = ""
-	default:
-		if err := checkHostPort("rpc address", o.RPCAddr); err != nil {
-			return err
-		}
-		ccfg.RPC.ListenAddress = tcpAddr(o.RPCAddr)
-	}
-	if o.P2PAddr != "" {
-		if err := checkHostPort("p2p address", o.P2PAddr); err != nil {
-			return err
-		}
-		ccfg.P2P.ListenAddress = tcpAddr(o.P2PAddr)
-	}
-	return nil
+	return cfg.Validate()
 }
 
 // newLogger builds the default stderr logger.
@@ -216,7 +236,8 @@ func newLogger(format string, level slog.Level) *slog.Logger {
 }
 
 // Start starts CometBFT, the API and the metrics endpoint. On failure
-// everything started is stopped again.
+// everything started is stopped again, and a home OpenLocalnet created
+// for this node is removed.
 func (n *Node) Start() error {
 	if n.cfg.APIAddr != "" {
 		ln, err := net.Listen("tcp", n.cfg.APIAddr)
@@ -250,13 +271,17 @@ func (n *Node) Start() error {
 			return n.failStart(err)
 		}
 	}
+	n.fresh = nil
 	n.log.Info("node started", "chain_id", n.ChainID(), "home", n.home, "api", n.APIAddr(),
 		"height", n.Height())
 	return nil
 }
 
+// failStart stops what Start started and, for a localnet home written by
+// this run, removes the home again.
 func (n *Node) failStart(err error) error {
 	_ = n.Stop()
+	n.fresh.remove()
 	return err
 }
 

@@ -42,6 +42,9 @@ type TestnetNode struct {
 	MetricsAddr string `json:"metrics_addr"`
 }
 
+// MaxTestnetValidators bounds TestnetOptions.Validators.
+const MaxTestnetValidators = 100
+
 // Port offsets within a node's block of ten.
 const (
 	offP2P = iota
@@ -54,10 +57,11 @@ const (
 // N-validator network: fresh keys, one shared genesis listing every
 // validator, and each node's persistent peers set to all the others, so
 // that `gotensor node start --home dir/nodeI` for every I forms the
-// network. It refuses homes that already hold a node.
-func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
-	if o.Validators < 1 || o.Validators > 100 {
-		return nil, fmt.Errorf("node: %d validators: want 1 to 100", o.Validators)
+// network. It refuses homes that already hold a node, and a failure
+// half-way removes the homes it wrote.
+func InitTestnet(dir string, o TestnetOptions) (_ []TestnetNode, err error) {
+	if o.Validators < 1 || o.Validators > MaxTestnetValidators {
+		return nil, fmt.Errorf("node: %d validators: want 1 to %d", o.Validators, MaxTestnetValidators)
 	}
 	host := or(o.Host, "127.0.0.1")
 	if net.ParseIP(host) == nil {
@@ -96,11 +100,21 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		}
 	}
 
+	var created []*newHome
+	defer func() {
+		if err != nil {
+			for i := len(created) - 1; i >= 0; i-- {
+				created[i].remove()
+			}
+		}
+	}()
 	vals := make([]cmttypes.GenesisValidator, o.Validators)
 	for i, c := range cfgs {
-		if err := prepareHome(nodes[i].Home); err != nil {
+		h, err := prepareHome(c)
+		if err != nil {
 			return nil, err
 		}
+		created = append(created, h)
 		pv, nodeKey, err := genKeys(c)
 		if err != nil {
 			return nil, err

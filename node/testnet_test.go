@@ -149,3 +149,42 @@ func TestInit_JoinCopiesGenesisVerbatim(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, pretty.Bytes(), got)
 }
+
+// Init failing half-way (here on a damaged node key it finds) removes
+// what it wrote and keeps what was there before; it never overwrites a
+// validator key.
+func TestInit_FailureHalfWayRemovesWhatItWrote(t *testing.T) {
+	home := t.TempDir()
+	nodeKey := filepath.Join(home, "config", "node_key.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(nodeKey), 0o700))
+	require.NoError(t, os.WriteFile(nodeKey, []byte("damaged"), 0o600))
+	_, err := Init(home, InitOptions{ChainID: "c", AppState: json.RawMessage(`{}`)})
+	require.ErrorContains(t, err, "node key")
+	entries, err := os.ReadDir(filepath.Join(home, "config"))
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "only the node key that was there")
+	require.NoDirExists(t, filepath.Join(home, "data"))
+
+	require.NoError(t, os.Remove(nodeKey))
+	pvKey := filepath.Join(home, "config", "priv_validator_key.json")
+	require.NoError(t, os.WriteFile(pvKey, []byte("a key"), 0o600))
+	_, err = Init(home, InitOptions{ChainID: "c", AppState: json.RawMessage(`{}`)})
+	require.ErrorIs(t, err, ErrHomeExists)
+	got, err := os.ReadFile(pvKey)
+	require.NoError(t, err)
+	require.Equal(t, "a key", string(got))
+}
+
+// InitTestnet failing at its third node removes the two homes it wrote.
+func TestInitTestnet_FailureHalfWayRemovesHomes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	bad := filepath.Join(dir, "node2", "config", "node_key.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(bad), 0o700))
+	require.NoError(t, os.WriteFile(bad, []byte("damaged"), 0o600))
+	_, err := InitTestnet(dir, TestnetOptions{ChainID: "tn", Validators: 3, AppState: json.RawMessage(`{}`), BasePort: 30000})
+	require.ErrorContains(t, err, "node key")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "node0 and node1 are gone")
+	require.FileExists(t, bad)
+}
