@@ -591,23 +591,47 @@ type weightSet struct {
 	LastUpdate uint64   `json:"last_update"`
 }
 
+// scenario is the input of subtensor's multi-epoch tests (test_bonds,
+// test_active_stake): a subnet, its parameters, and the weights set
+// before each epoch.
+type scenario struct {
+	Stake                []uint64 `json:"stake_rao"`
+	Reg                  []uint64 `json:"block_at_registration"`
+	LastUpdate           []uint64 `json:"initial_last_update"`
+	Kappa                uint16
+	BondsPenalty         uint16 `json:"bonds_penalty"`
+	BMA                  uint64 `json:"bonds_moving_average"`
+	MaxAllowedValidators uint16 `json:"max_allowed_validators"`
+	Cutoff               uint64 `json:"activity_cutoff_blocks"`
+	Steps                []scenarioStep
+}
+
+type scenarioStep struct {
+	Block   uint64
+	Weights json.RawMessage `json:"weights_set"`
+}
+
+func (sc scenario) sim() *sim {
+	return newSim(sc.Stake, sc.Reg, sc.LastUpdate, Hyperparameters{
+		Kappa: sc.Kappa, BondsPenalty: sc.BondsPenalty, BondsMovingAverage: sc.BMA,
+		MaxAllowedValidators: sc.MaxAllowedValidators, ActivityCutoff: sc.Cutoff,
+	})
+}
+
+// step sets the step's weights and runs the epoch of its block.
+func (s *sim) step(st scenarioStep) Output {
+	var sets map[string]weightSet
+	_ = json.Unmarshal(st.Weights, &sets) // "none" leaves it empty
+	for uid, ws := range sets {
+		i, _ := strconv.Atoi(uid)
+		s.setWeights(i, ws.UIDs, ws.Values, ws.LastUpdate)
+	}
+	return s.epoch(st.Block)
+}
+
 func TestVector_EpochBonds(t *testing.T) {
 	v := loadVector(t, "test_bonds")
-	var in struct {
-		N                    int
-		Stake                []uint64 `json:"stake_rao"`
-		Reg                  []uint64 `json:"block_at_registration"`
-		LastUpdate           []uint64 `json:"initial_last_update"`
-		Kappa                uint16
-		BondsPenalty         uint16 `json:"bonds_penalty"`
-		BMA                  uint64 `json:"bonds_moving_average"`
-		MaxAllowedValidators uint16 `json:"max_allowed_validators"`
-		Cutoff               uint64 `json:"activity_cutoff_blocks"`
-		Steps                []struct {
-			Block   uint64
-			Weights json.RawMessage `json:"weights_set"`
-		}
-	}
+	var in scenario
 	var exp map[string]json.RawMessage
 	decode(t, v.Inputs, &in)
 	decode(t, v.Expected, &exp)
@@ -619,19 +643,9 @@ func TestVector_EpochBonds(t *testing.T) {
 	decode(t, exp["permits_after_block1"], &want.Permits)
 	decode(t, exp[keyWithPrefix(t, exp, "bonds_u16_after_each_epoch")], &want.Bonds)
 	decode(t, exp[keyWithPrefix(t, exp, "combined_emission_per_uid")], &want.Emission)
-	p := Hyperparameters{
-		Kappa: in.Kappa, BondsPenalty: in.BondsPenalty, BondsMovingAverage: in.BMA,
-		MaxAllowedValidators: in.MaxAllowedValidators, ActivityCutoff: in.Cutoff,
-	}
-	s := newSim(in.Stake, in.Reg, in.LastUpdate, p)
+	s := in.sim()
 	for _, step := range in.Steps {
-		var sets map[string]weightSet
-		_ = json.Unmarshal(step.Weights, &sets) // "none" leaves it empty
-		for uid, ws := range sets {
-			i, _ := strconv.Atoi(uid)
-			s.setWeights(i, ws.UIDs, ws.Values, ws.LastUpdate)
-		}
-		out := s.epoch(step.Block)
+		out := s.step(step)
 		name := fmt.Sprintf("block%d", step.Block)
 		if step.Block == 1 {
 			for i, r := range out.Neurons {
@@ -657,36 +671,13 @@ func emissions(out Output) []uint64 {
 
 func TestVector_EpochActiveStake(t *testing.T) {
 	v := loadVector(t, "test_active_stake")
-	var in struct {
-		Stake                []uint64 `json:"stake_rao"`
-		Reg                  []uint64 `json:"block_at_registration"`
-		LastUpdate           []uint64 `json:"initial_last_update"`
-		Kappa                uint16
-		BondsPenalty         uint16 `json:"bonds_penalty"`
-		BMA                  uint64 `json:"bonds_moving_average"`
-		MaxAllowedValidators uint16 `json:"max_allowed_validators"`
-		Cutoff               uint64 `json:"activity_cutoff_blocks"`
-		Steps                []struct {
-			Block   uint64
-			Weights json.RawMessage `json:"weights_set"`
-		}
-	}
+	var in scenario
 	var want map[string]map[string]json.RawMessage
 	decode(t, v.Inputs, &in)
 	decode(t, v.Expected, &want)
-	p := Hyperparameters{
-		Kappa: in.Kappa, BondsPenalty: in.BondsPenalty, BondsMovingAverage: in.BMA,
-		MaxAllowedValidators: in.MaxAllowedValidators, ActivityCutoff: in.Cutoff,
-	}
-	s := newSim(in.Stake, in.Reg, in.LastUpdate, p)
+	s := in.sim()
 	for _, step := range in.Steps {
-		var sets map[string]weightSet
-		_ = json.Unmarshal(step.Weights, &sets)
-		for uid, ws := range sets {
-			i, _ := strconv.Atoi(uid)
-			s.setWeights(i, ws.UIDs, ws.Values, ws.LastUpdate)
-		}
-		out := s.epoch(step.Block)
+		out := s.step(step)
 		name := fmt.Sprintf("block%d", step.Block)
 		for key, raw := range want[name] {
 			switch {
