@@ -69,6 +69,17 @@ with Ctrl-C (SIGINT) or SIGTERM.`,
 					return usageErrorf("--initial-issuance: %v", err)
 				}
 			}
+			genesis := func(id string) (json.RawMessage, error) {
+				g := chain.DevGenesis(id)
+				g.InitialIssuance = supply
+				if err := g.Validate(); err != nil {
+					return nil, usageErrorf("--initial-issuance %s: %v", issuance, err)
+				}
+				return json.Marshal(g)
+			}
+			if _, err := genesis(chainID); err != nil {
+				return err
+			}
 			if err := checkNodeFlags(cmd); err != nil {
 				return err
 			}
@@ -87,14 +98,7 @@ with Ctrl-C (SIGINT) or SIGTERM.`,
 			n, created, err := node.OpenLocalnet(node.LocalnetOptions{
 				Home: home, ChainID: chainID, BlockTime: blockTime, LogLevel: logLevel,
 				APIAddr: apiAddr, RPCAddr: rpcAddr, P2PAddr: p2pAddr, MetricsAddr: metricsAddr,
-				Genesis: func(id string) (json.RawMessage, error) {
-					g := chain.DevGenesis(id)
-					g.InitialIssuance = supply
-					if err := g.Validate(); err != nil {
-						return nil, err
-					}
-					return json.Marshal(g)
-				},
+				Genesis: genesis,
 			})
 			if err != nil {
 				return localnetError(err, home)

@@ -46,8 +46,11 @@ func (a *app) client(n *networkFlag) (*client.Client, error) {
 	}
 	c, err := client.New(network, client.Options{})
 	if err != nil {
-		return nil, withHint(usageErrorf("%v (from %s)", err, from),
-			"pass --network local or the URL of a gotensor node, e.g. --network http://127.0.0.1:9944")
+		hint := "e.g. --network local, or --network http://127.0.0.1:9944"
+		if from != "--network" {
+			hint = "fix " + from + ", or override it with --network"
+		}
+		return nil, withHint(usageErrorf("%v (from %s)", err, from), "%s", hint)
 	}
 	return c, nil
 }

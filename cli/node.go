@@ -95,8 +95,10 @@ Nothing is written if the home already holds a node.`,
 				return usageErrorf("--genesis joins an existing network: --app-state, --account, --sudo and --initial-issuance do not apply")
 			}
 			res, err := node.Init(home, o)
-			if err != nil {
+			if errors.Is(err, node.ErrHomeExists) {
 				return withHint(err, "choose another --home, or remove the old one")
+			} else if err != nil {
+				return err
 			}
 			return a.result(initResultDoc{res.Home, res.ChainID, res.NodeID, res.ValidatorAddress, res.GenesisFile}, func() {
 				a.success("Initialised %s (chain %s)", res.Home, res.ChainID)
@@ -206,8 +208,10 @@ cleanly; a node killed outright restarts from its last committed block.`,
 			switch {
 			case errors.Is(err, node.ErrHomeInUse):
 				return withHint(err, "stop the node running there first")
+			case errors.Is(err, node.ErrNoHome):
+				return withHint(err, "initialise it with `gotensor node init --home %s`, or run `gotensor localnet`", home)
 			case err != nil:
-				return withHint(err, "initialise a home with `gotensor node init --home %s`, or run `gotensor localnet`", home)
+				return err
 			}
 			return a.runNode(cmd.Context(), n, func(context.Context) error {
 				doc := nodeDoc{Home: n.Home(), ChainID: n.ChainID(), API: n.APIURL(), Height: n.Height()}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -140,6 +141,57 @@ func TestLocalnet_FailedRunLeavesNothing(t *testing.T) {
 			entries, err := os.ReadDir(tmp)
 			require.NoError(t, err)
 			require.Empty(t, entries, "no temporary home left behind")
+		})
+	}
+}
+
+// errorLines splits a failed command's stderr into its error line and its
+// hint ("" without one).
+func errorLines(t *testing.T, r runResult) (msg, hint string) {
+	t.Helper()
+	require.NotEqual(t, 0, r.code, r.stdout)
+	lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+	require.LessOrEqual(t, len(lines), 2, r.stderr)
+	if len(lines) == 2 {
+		hint = strings.TrimSpace(lines[1])
+	}
+	return lines[0], hint
+}
+
+// TestNodeCommands_Hints: each failure names the problem once and gives
+// one hint that fits it, in words the error line does not repeat.
+func TestNodeCommands_Hints(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	home := filepath.Join(dir, "n")
+	runJSON(t, "node", "init", "--home", home)
+	runJSON(t, "testnet", "init", "--output", dir, "--validators", "1", "--base-port", "31000")
+	for _, c := range []struct {
+		name     string
+		env      string
+		args     []string
+		wantMsg  string
+		wantHint string // "" for none
+		notInMsg string // what only the hint says
+	}{
+		{"home exists", "", []string{"node", "init", "--home", home}, "already initialised", "choose another --home", "choose"},
+		{"no home", "", []string{"node", "start", "--home", filepath.Join(dir, "none")}, "not initialised", "gotensor node init --home", "node init"},
+		{"no validators", "", []string{"testnet", "init", "--output", filepath.Join(dir, "t"), "--validators", "0"}, "--validators 0: want 1 to 100", "", ""},
+		{"testnet exists", "", []string{"testnet", "init", "--output", dir, "--validators", "1", "--base-port", "31000"}, "already initialised", "choose another --output", "choose"},
+		{"bad network flag", "", []string{"wallet", "balance", "--ss58", aliceAddress, "--network", "foo"}, "(from --network)", "e.g. --network local", "e.g."},
+		{"bad network variable", "foo", []string{"wallet", "balance", "--ss58", aliceAddress}, "(from $GOTENSOR_NETWORK)", "fix $GOTENSOR_NETWORK, or override it with --network", "override"},
+		{"bad issuance", "", []string{"localnet", "--home", filepath.Join(dir, "l"), "--initial-issuance", "1"}, "--initial-issuance 1", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv(EnvNetwork, c.env)
+			msg, hint := errorLines(t, run(t, "", c.args...))
+			require.Contains(t, msg, c.wantMsg)
+			if c.wantHint == "" {
+				require.Empty(t, hint)
+				return
+			}
+			require.Contains(t, hint, c.wantHint)
+			require.NotContains(t, msg, c.notInMsg, "the error line says it already")
 		})
 	}
 }

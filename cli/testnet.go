@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"strconv"
 	"time"
 
@@ -69,8 +70,10 @@ each node's persistent peers wired to all the others. Start every node with
 			nodes, err := node.InitTestnet(dir, node.TestnetOptions{
 				ChainID: chainID, Validators: n, AppState: appState, Host: host, BasePort: basePort, BlockTime: blockTime,
 			})
-			if err != nil {
+			if errors.Is(err, node.ErrHomeExists) {
 				return withHint(err, "choose another --output, or remove the old homes")
+			} else if err != nil {
+				return err
 			}
 			return a.result(testnetDoc{ChainID: chainID, Nodes: nodes}, func() {
 				rows := make([][]string, len(nodes))

@@ -165,7 +165,7 @@ func newWalletInspectCmd(a *app) *cobra.Command {
 					a.table("Wallet "+doc.Name, []string{"KEY", "NAME", "ADDRESS", "ENCRYPTION", "FILE"}, rows, nil)
 				})
 			}
-			return withHint(fmt.Errorf("%w: no wallet %q in %s", wallet.ErrNotFound, wl.Name, wl.Path), "see `gotensor wallet list`")
+			return withHint(fmt.Errorf("no wallet %q in %s", wl.Name, wl.Path), "see the wallets there with `gotensor wallet list --wallet-path %s`", wl.Path)
 		},
 	}
 	f.register(cmd)

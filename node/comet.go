@@ -35,7 +35,7 @@ func loadCometConfig(home string) (*cmtcfg.Config, error) {
 	path := filepath.Join(home, configDir, "config.toml")
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s is missing (run `gotensor node init --home %s`)", ErrNoHome, path, home)
+		return nil, fmt.Errorf("%w: %s is missing", ErrNoHome, path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("node: %w", err)

@@ -156,7 +156,7 @@ func LoadConfig(home string) (Config, error) {
 	path := filepath.Join(home, configDir, ourConfigFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return Config{}, fmt.Errorf("%w: %s is missing (run `gotensor node init --home %s`)", ErrNoHome, path, home)
+		return Config{}, fmt.Errorf("%w: %s is missing", ErrNoHome, path)
 	}
 	if err != nil {
 		return Config{}, fmt.Errorf("node: %w", err)

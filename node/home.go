@@ -209,7 +209,7 @@ func checkFreshHome(home string) error {
 	for _, f := range []string{"genesis.json", "config.toml", ourConfigFile, "priv_validator_key.json"} {
 		path := filepath.Join(home, configDir, f)
 		if _, err := os.Lstat(path); err == nil {
-			return fmt.Errorf("%w: %s exists (choose another --home or remove it)", ErrHomeExists, path)
+			return fmt.Errorf("%w: %s exists", ErrHomeExists, path)
 		}
 	}
 	return nil
