@@ -13,10 +13,11 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadAddress, "%v", err))
 		return
 	}
-	free, nonce, height, err := s.chain.Account(id)
+	doc, err := s.chain.Account(id)
 	if err != nil {
 		s.writeInternal(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, apitypes.Account{Address: id, Free: free, Nonce: nonce, Height: height})
+	doc.Address = id
+	writeJSON(w, http.StatusOK, doc)
 }

@@ -108,20 +108,21 @@ func TestAccount(t *testing.T) {
 	id, err := tao.ParseAccountID(alice)
 	require.NoError(t, err)
 	chain.SetAccount(id, 1_500_000_000, 3)
+	chain.SetNextNonce(id, 5) // two transactions in the mempool
 	chain.SetHeight(7)
 
 	for _, addr := range []string{alice, id.Hex()} {
 		var a apitypes.Account
 		resp := call(t, "GET", ts.URL+"/v1/accounts/"+addr, "", "", &a)
 		require.Equal(t, 200, resp.StatusCode)
-		require.Equal(t, apitypes.Account{Address: id, Free: 1_500_000_000, Nonce: 3, Height: 7}, a)
+		require.Equal(t, apitypes.Account{Address: id, Free: 1_500_000_000, Nonce: 3, NextNonce: 5, Height: 7}, a)
 	}
 	// Amounts are integers in rao and the address is SS58.
 	resp, err := http.Get(ts.URL + "/v1/accounts/" + alice)
 	require.NoError(t, err)
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	require.JSONEq(t, `{"address":"`+alice+`","free":1500000000,"nonce":3,"height":7}`, string(b))
+	require.JSONEq(t, `{"address":"`+alice+`","free":1500000000,"nonce":3,"next_nonce":5,"height":7}`, string(b))
 }
 
 // TestBadRequests checks every malformed-request path: a 4xx status and

@@ -20,16 +20,24 @@ import (
 // use while blocks execute (the node's adapter reads an immutable version
 // of the store).
 type Chain interface {
-	// Account returns an account's free balance and the nonce its next
-	// transaction must carry, and the height of the state read. An account
-	// that never held anything is zero, not an error.
-	Account(id tao.AccountID) (free tao.Rao, nonce uint64, height int64, err error)
+	// Account returns an account as the last committed block left it
+	// (free balance, nonce, the block's height), with the nonce its next
+	// transaction must carry given the transactions of it in the mempool
+	// (NextNonce ≥ Nonce). An account that never held anything is zero,
+	// not an error.
+	Account(id tao.AccountID) (apitypes.Account, error)
 	// Info returns the chain-wide figures shown by GET /v1/status.
 	Info() (ChainInfo, error)
 	// LatestState returns a read-only state of the last committed block
 	// and its height, for the routes that query the chain package (one
 	// State per request); ok is false before the first commit.
 	LatestState() (st *chain.State, height int64, ok bool)
+	// Pending calls fn with the state the mempool judges new transactions
+	// on (the last committed state moved on by the next block's start and
+	// the transactions admitted since) and the next block's height. fn
+	// must be quick and must not keep st (see app.App.ReadPending); ok is
+	// false before the chain has a state.
+	Pending(fn func(st *chain.State, height int64)) (ok bool)
 }
 
 // ErrNotReady is what a Chain returns before the chain's first block is

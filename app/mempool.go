@@ -41,6 +41,22 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	return &abci.ResponseCheckTx{}, nil
 }
 
+// ReadPending calls fn with the mempool's pending state, the state CheckTx
+// judges a new transaction on: the last committed state moved on by the
+// next block's BeginBlock and by every transaction admitted since. height
+// is that next block's. fn runs while CheckTx waits, so it must be quick;
+// st is a branch whose writes are dropped, and must not be kept. ok is
+// false before InitChain.
+func (a *App) ReadPending(fn func(st *chain.State, height int64)) (ok bool) {
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	if a.check == nil {
+		return false
+	}
+	fn(a.check.Branch(), int64(a.checkBlock.Height))
+	return true
+}
+
 func checkErr(err error) *abci.ResponseCheckTx {
 	return &abci.ResponseCheckTx{Code: tx.CodeOf(err), Log: err.Error()}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gotensor/gotensor/chain"
 	"github.com/gotensor/gotensor/internal/testutil"
 	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/tx"
@@ -35,4 +36,33 @@ func TestCheckTx_SeesTheNextBlocksStart(t *testing.T) {
 	res := h.Block(raw)
 	require.Zero(t, res.TxResults[0].Code, "block: %s", res.TxResults[0].Log)
 	require.Equal(t, uint16(100), h.State().Hyperparams(sn.NetUID).ImmunityPeriod)
+}
+
+// TestReadPending: the pending state holds what CheckTx admitted and the
+// next block's start, for the next height; a reader's writes are dropped.
+func TestReadPending(t *testing.T) {
+	h := testutil.NewHarness(t, testutil.Genesis(tao.RaoPerTAO))
+	alice, bob := testutil.Pair(t, "//Alice"), testutil.Pair(t, "//Bob")
+	h.Block()
+	for range 2 {
+		check := h.CheckTx(h.Tx(alice, tx.Transfer{Dest: bob.Public(), Amount: 1}))
+		require.Zero(t, check.Code, check.Log)
+	}
+	committed := h.State()
+	third := h.Tx(alice, tx.Transfer{Dest: bob.Public(), Amount: 1})
+	var nonce uint64
+	var height int64
+	var issuance tao.Rao
+	require.True(t, h.App.ReadPending(func(st *chain.State, at int64) {
+		nonce, height, issuance = st.Account(alice.Public()).Nonce, at, st.TotalIssuance()
+		decoded, err := tx.Decode(third)
+		require.NoError(t, err)
+		require.Zero(t, chain.Apply(st, chain.Block{Height: tao.BlockHeight(at)}, decoded, false).Code)
+	}))
+	require.Equal(t, uint64(2), nonce, "both admitted transfers")
+	require.Zero(t, committed.Account(alice.Public()).Nonce)
+	require.Equal(t, h.Height+1, height)
+	require.Greater(t, issuance, committed.TotalIssuance(), "the next block's coinbase")
+	h.App.ReadPending(func(st *chain.State, _ int64) { nonce = st.Account(alice.Public()).Nonce })
+	require.Equal(t, uint64(2), nonce, "what a reader applies is dropped")
 }

@@ -179,3 +179,32 @@ func contains(ss []string, s string) bool {
 	}
 	return false
 }
+
+// TestWalletTransfer_ConcurrentFromOneKey: five transfers from one wallet
+// started at once (as five processes would) all succeed: each signs with
+// the node's next nonce, and one refused for a nonce another took signs
+// again with the next one.
+func TestWalletTransfer_ConcurrentFromOneKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a chain")
+	}
+	isolate(t)
+	url := startLocalnet(t)
+	w := aliceWallet(t)
+	before, _ := account(t, url, bobAddress)
+	const n = 5
+	results := make(chan runResult, n)
+	for range n {
+		go func() {
+			results <- run(t, "", append(w, "wallet", "transfer", "--dest", bobAddress, "--amount", "1", "--network", url, "--json")...)
+		}()
+	}
+	for range n {
+		r := <-results
+		require.Equal(t, 0, r.code, "stderr: %s\nstdout: %s", r.stderr, r.stdout)
+	}
+	after, _ := account(t, url, bobAddress)
+	require.Equal(t, before+n*tao.RaoPerTAO, after)
+	_, nonce := account(t, url, aliceAddress)
+	require.Equal(t, uint64(n), nonce, "five transactions of //Alice included")
+}

@@ -109,7 +109,9 @@ func (c *Client) Status(ctx context.Context) (*apitypes.Status, error) {
 	return &st, c.get(ctx, "/v1/status", &st)
 }
 
-// Account returns an account's free balance and next nonce.
+// Account returns an account's free balance and nonce in the last
+// committed block, and the nonce its next transaction must carry
+// (NextNonce: its transactions in the node's mempool included).
 func (c *Client) Account(ctx context.Context, id tao.AccountID) (*apitypes.Account, error) {
 	var a apitypes.Account
 	return &a, c.get(ctx, "/v1/accounts/"+id.String(), &a)

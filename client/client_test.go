@@ -334,3 +334,51 @@ func TestSubscribeBrief(t *testing.T) {
 	require.Len(t, b.Txs, 1)
 	require.Empty(t, b.Txs[0].Events)
 }
+
+// TestSender_ConcurrentSendersOfOneKey: Senders of one key in separate
+// processes (here: separate Senders) all get their transactions in. The
+// mempool admits only the key's next nonce, as CheckTx does, and the
+// node's next_nonce counts what it admitted.
+func TestSender_ConcurrentSendersOfOneKey(t *testing.T) {
+	f := newFixture(t, client.Options{})
+	alice, err := keys.FromURI("//Alice")
+	require.NoError(t, err)
+	f.chain.SetAccount(alice.Public(), 1_000, 3) // committed nonce 3, nothing pending
+	var mu sync.Mutex
+	next := uint64(3)
+	var admitted []uint64
+	f.cons.SetBroadcast(func(raw cmttypes.Tx) (*coretypes.ResultBroadcastTx, error) {
+		d, err := tx.Decode(raw)
+		require.NoError(t, err)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case d.Nonce < next:
+			return &coretypes.ResultBroadcastTx{Code: tx.ErrNonceTooLow.Code, Log: "nonce already used"}, nil
+		case d.Nonce > next:
+			return &coretypes.ResultBroadcastTx{Code: tx.ErrNonceTooHigh.Code, Log: "nonce too high"}, nil
+		}
+		next++
+		f.chain.SetNextNonce(alice.Public(), next)
+		admitted = append(admitted, d.Nonce)
+		return &coretypes.ResultBroadcastTx{Hash: raw.Hash()}, nil
+	})
+	const senders = 8
+	errs := make(chan error, senders)
+	var start sync.WaitGroup
+	start.Add(1)
+	for range senders {
+		s, err := f.c.NewSender(context.Background(), alice)
+		require.NoError(t, err)
+		go func() {
+			start.Wait()
+			_, err := s.Send(context.Background(), tx.Transfer{Dest: alice.Public(), Amount: 1}, false)
+			errs <- err
+		}()
+	}
+	start.Done()
+	for range senders {
+		require.NoError(t, <-errs)
+	}
+	require.ElementsMatch(t, []uint64{3, 4, 5, 6, 7, 8, 9, 10}, admitted)
+}

@@ -13,11 +13,13 @@ import (
 )
 
 // Sender signs and submits calls for one key. It binds them to the
-// node's chain id and genesis hash and tracks the key's nonce, so several
-// transactions can be sent in a row without waiting for blocks. It is
-// safe for concurrent use: submissions are serialised to keep nonces in
-// order. The pair must be the key the calls' Role names (coldkey or
-// hotkey).
+// node's chain id and genesis hash and tracks the key's nonce, starting
+// from the node's next nonce for the key (its transactions in the mempool
+// included), so several transactions can be sent in a row without waiting
+// for blocks. It is safe for concurrent use: submissions are serialised to
+// keep nonces in order. Other Senders of the same key, in this process or
+// another, may send at the same time: see Send. The pair must be the key
+// the calls' Role names (coldkey or hotkey).
 type Sender struct {
 	c           *Client
 	pair        *keys.Pair
@@ -50,13 +52,16 @@ func (s *Sender) ChainID() string { return s.chainID }
 
 // Send signs call with the next nonce and submits it; with wait it
 // returns the block result (see Client.SubmitTx). A rejected transaction
-// does not use its nonce. When the node reports the nonce out of order
-// (another client used the key), the Sender reloads the account's nonce
-// and tries once more.
+// does not use its nonce. When the node refuses the nonce (another client
+// used the key), the Sender reloads the key's next nonce and signs again:
+// as long as that nonce has moved on, which means another transaction of
+// the key got in, so concurrent senders of one key all get through; and
+// once more otherwise (the node's pending state restarts at each block).
 func (s *Sender) Send(ctx context.Context, call tx.Call, wait bool) (*apitypes.SubmitTxResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for attempt := 0; ; attempt++ {
+	stale := 0 // refusals after which the node named no newer nonce
+	for {
 		if err := s.syncLocked(ctx); err != nil {
 			return nil, err
 		}
@@ -64,13 +69,22 @@ func (s *Sender) Send(ctx context.Context, call tx.Call, wait bool) (*apitypes.S
 		if err != nil {
 			return nil, err
 		}
+		tried := s.nonce
 		res, err := s.c.SubmitTx(ctx, raw, wait)
 		switch {
 		case res != nil: // accepted (and, with wait, included: the nonce is used even if the call failed)
 			s.nonce++
 			return res, err
-		case attempt == 0 && (errors.Is(err, tx.ErrNonceTooLow) || errors.Is(err, tx.ErrNonceTooHigh)):
+		case errors.Is(err, tx.ErrNonceTooLow) || errors.Is(err, tx.ErrNonceTooHigh):
 			s.synced = false
+			if serr := s.syncLocked(ctx); serr != nil {
+				return nil, serr
+			}
+			if s.nonce <= tried || errors.Is(err, tx.ErrNonceTooHigh) {
+				if stale++; stale > 1 {
+					return nil, err
+				}
+			}
 		default:
 			var ce *connError
 			if errors.As(err, &ce) || errors.Is(err, ErrTimeout) {
@@ -96,8 +110,8 @@ func (s *Sender) Sign(ctx context.Context, call tx.Call) ([]byte, error) {
 	return raw, err
 }
 
-// syncLocked loads the account's nonce from the node unless it is known.
-// s.mu must be held.
+// syncLocked loads the key's next nonce from the node unless it is
+// known. s.mu must be held.
 func (s *Sender) syncLocked(ctx context.Context) error {
 	if s.synced {
 		return nil
@@ -106,7 +120,9 @@ func (s *Sender) syncLocked(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.nonce, s.synced = acct.Nonce, true
+	// A node without next_nonce reports 0 there: its committed nonce is
+	// the best it knows.
+	s.nonce, s.synced = max(acct.Nonce, acct.NextNonce), true
 	return nil
 }
 

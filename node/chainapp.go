@@ -6,6 +6,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/gotensor/gotensor/api"
+	"github.com/gotensor/gotensor/api/apitypes"
 	"github.com/gotensor/gotensor/app"
 	"github.com/gotensor/gotensor/chain"
 	"github.com/gotensor/gotensor/chain/emission"
@@ -38,16 +39,26 @@ func ChainApp(p AppParams) (*App, error) {
 // state.
 type chainReader struct{ app *app.App }
 
-func (r chainReader) Account(id tao.AccountID) (tao.Rao, uint64, int64, error) {
+func (r chainReader) Account(id tao.AccountID) (apitypes.Account, error) {
+	doc := apitypes.Account{Address: id}
 	st, h, ok := r.app.LatestState()
 	if !ok {
-		return 0, 0, 0, nil
+		return doc, nil
 	}
 	a := st.Account(id)
-	return a.Free, a.Nonce, h, nil
+	doc.Free, doc.Nonce, doc.NextNonce, doc.Height = a.Free, a.Nonce, a.Nonce, h
+	// Read after the committed state: a commit in between only raises the
+	// pending nonce, which max keeps (another proposer's block may hold
+	// transactions this mempool never saw).
+	r.app.ReadPending(func(p *chain.State, _ int64) {
+		doc.NextNonce = max(doc.NextNonce, p.Account(id).Nonce)
+	})
+	return doc, nil
 }
 
 func (r chainReader) LatestState() (*chain.State, int64, bool) { return r.app.LatestState() }
+
+func (r chainReader) Pending(fn func(*chain.State, int64)) bool { return r.app.ReadPending(fn) }
 
 func (r chainReader) Info() (api.ChainInfo, error) {
 	// The figures and the app hash must describe the same commit; a

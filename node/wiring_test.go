@@ -26,8 +26,11 @@ import (
 // app's last commit (through the node); accounts and figures are zero.
 type kvChain struct{ node atomic.Pointer[Node] }
 
-func (*kvChain) Account(tao.AccountID) (tao.Rao, uint64, int64, error) { return 0, 0, 0, nil }
-func (*kvChain) LatestState() (*chain.State, int64, bool)              { return nil, 0, false }
+func (*kvChain) Account(id tao.AccountID) (apitypes.Account, error) {
+	return apitypes.Account{Address: id}, nil
+}
+func (*kvChain) LatestState() (*chain.State, int64, bool) { return nil, 0, false }
+func (*kvChain) Pending(func(*chain.State, int64)) bool   { return false }
 
 func (c *kvChain) Info() (api.ChainInfo, error) {
 	n := c.node.Load()

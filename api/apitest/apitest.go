@@ -16,6 +16,7 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/gotensor/gotensor/api"
+	"github.com/gotensor/gotensor/api/apitypes"
 	"github.com/gotensor/gotensor/chain"
 	"github.com/gotensor/gotensor/tao"
 )
@@ -24,27 +25,34 @@ import (
 // for concurrent reads.
 type Chain struct {
 	mu       sync.Mutex
-	accounts map[tao.AccountID]account
+	accounts map[tao.AccountID]apitypes.Account
 	info     api.ChainInfo
 	height   int64
 	state    func() (*chain.State, int64, bool)
-}
-
-type account struct {
-	free  tao.Rao
-	nonce uint64
+	pending  func(func(*chain.State, int64)) bool
 }
 
 // NewChain returns a chain with no accounts and a zero genesis hash.
 func NewChain() *Chain {
-	return &Chain{accounts: map[tao.AccountID]account{}, info: api.ChainInfo{GenesisHash: make([]byte, 32)}}
+	return &Chain{accounts: map[tao.AccountID]apitypes.Account{}, info: api.ChainInfo{GenesisHash: make([]byte, 32)}}
 }
 
-// SetAccount sets an account's free balance and nonce.
+// SetAccount sets an account's free balance and committed nonce, with no
+// transaction of it pending (its next nonce is nonce).
 func (c *Chain) SetAccount(id tao.AccountID, free tao.Rao, nonce uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.accounts[id] = account{free, nonce}
+	c.accounts[id] = apitypes.Account{Address: id, Free: free, Nonce: nonce, NextNonce: nonce}
+}
+
+// SetNextNonce sets the nonce an account's next transaction must carry,
+// as if transactions of it waited in the mempool.
+func (c *Chain) SetNextNonce(id tao.AccountID, next uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a := c.accounts[id]
+	a.Address, a.NextNonce = id, next
+	c.accounts[id] = a
 }
 
 // SetInfo sets the chain-wide figures.
@@ -61,12 +69,13 @@ func (c *Chain) SetHeight(h int64) {
 	c.height = h
 }
 
-// Account implements api.Chain.
-func (c *Chain) Account(id tao.AccountID) (tao.Rao, uint64, int64, error) {
+// Account implements api.Chain; Height is the one SetHeight set.
+func (c *Chain) Account(id tao.AccountID) (apitypes.Account, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a := c.accounts[id]
-	return a.free, a.nonce, c.height, nil
+	a.Address, a.Height = id, c.height
+	return a, nil
 }
 
 // Info implements api.Chain; Height is the one SetHeight set.
@@ -95,6 +104,30 @@ func (c *Chain) LatestState() (*chain.State, int64, bool) {
 		return nil, 0, false
 	}
 	return f()
+}
+
+// SetPending sets how Pending reads the mempool's state, such as an
+// app.App's ReadPending. Without it Pending reads LatestState's state, as
+// if the mempool were empty and the next block changed nothing.
+func (c *Chain) SetPending(f func(func(*chain.State, int64)) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pending = f
+}
+
+// Pending implements api.Chain.
+func (c *Chain) Pending(fn func(*chain.State, int64)) bool {
+	c.mu.Lock()
+	f := c.pending
+	c.mu.Unlock()
+	if f != nil {
+		return f(fn)
+	}
+	st, height, ok := c.LatestState()
+	if ok {
+		fn(st, height+1)
+	}
+	return ok
 }
 
 // BroadcastFunc answers a submission as CometBFT's mempool would: a

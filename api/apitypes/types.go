@@ -72,12 +72,17 @@ type Validator struct {
 }
 
 // Account is the answer to GET /v1/accounts/{ss58}. An account that has
-// never held anything has zero balance and nonce.
+// never held anything has zero balance and nonces.
 type Account struct {
 	Address tao.AccountID `json:"address"` // SS58, prefix 42
 	Free    tao.Rao       `json:"free"`
-	Nonce   uint64        `json:"nonce"`  // the nonce the next transaction must carry
-	Height  int64         `json:"height"` // block whose state this is
+	// Nonce is the account's nonce in the last committed block: the
+	// number of its transactions included so far.
+	Nonce uint64 `json:"nonce"`
+	// NextNonce is the nonce the account's next transaction must carry
+	// now: Nonce plus its transactions waiting in the node's mempool.
+	NextNonce uint64 `json:"next_nonce"`
+	Height    int64  `json:"height"` // block whose state Free and Nonce are
 }
 
 // Attribute is one key/value pair of an Event, in the order emitted.
