@@ -35,6 +35,12 @@ func (s *Server) handleStakes(w http.ResponseWriter, r *http.Request) {
 // handleQuote simulates a swap: ?side=buy|sell&amount=RAO, optionally
 // &limit_price=RAO&allow_partial=true&fee_free=true. A swap the chain
 // would refuse answers with the transaction error it would fail with.
+//
+// It quotes on the mempool's pending state, the one CheckTx admits the
+// order on: the next block's start (its coinbase injects TAO and alpha
+// into the pools, an epoch may run) and the swaps already waiting change
+// the price the order meets, so a limit price taken from the committed
+// pool can be past the market before the order even runs.
 func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	side := q.Get("side")
@@ -63,15 +69,30 @@ func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	st, height, ok := s.state(w, r)
-	if !ok {
+	var (
+		n      tao.NetUID
+		height int64
+		res    chain.Quote
+		exists bool
+	)
+	n, err := tao.ParseNetUID(r.PathValue("netuid"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "netuid: %v", err))
 		return
 	}
-	n, ok := netuid(w, r, st)
-	if !ok {
+	if !s.chain.Pending(func(st *chain.State, h int64) {
+		height, exists = h, st.SubnetExists(n)
+		if exists {
+			res, err = chain.QuoteSwap(st, n, side == "buy", tao.Rao(amount), tao.Rao(limit), partial, feeFree)
+		}
+	}) {
+		s.writeInternal(w, r, ErrNotReady)
 		return
 	}
-	res, err := chain.QuoteSwap(st, n, side == "buy", tao.Rao(amount), tao.Rao(limit), partial, feeFree)
+	if !exists {
+		writeError(w, http.StatusNotFound, errorf(apitypes.CodeNotFound, "subnet %d does not exist", n))
+		return
+	}
 	if err != nil {
 		code := tx.CodeOf(err)
 		writeError(w, txStatus(code), errorf(code, "%v", err))

@@ -26,7 +26,20 @@ func stakeFixture(t *testing.T) (*testutil.Harness, testutil.Subnet, string) {
 	testutil.AddStake(h, bob, sn.OwnerHotkey.Public(), tao.RootNetUID, 2*tao.RaoPerTAO)
 	_, _, c, ts := newTestServer(t, api.Config{})
 	c.SetLatestState(h.App.LatestState)
+	c.SetPending(h.App.ReadPending)
 	return h, sn, ts.URL
+}
+
+// pendingQuote is chain.QuoteSwap on the harness's mempool state.
+func pendingQuote(t *testing.T, h *testutil.Harness, n tao.NetUID, buy bool, amount tao.Rao) chain.Quote {
+	t.Helper()
+	var q chain.Quote
+	var err error
+	require.True(t, h.App.ReadPending(func(st *chain.State, _ int64) {
+		q, err = chain.QuoteSwap(st, n, buy, amount, 0, false, false)
+	}))
+	require.NoError(t, err)
+	return q
 }
 
 func TestStakes(t *testing.T) {
@@ -62,12 +75,11 @@ func TestStakes(t *testing.T) {
 
 func TestQuote(t *testing.T) {
 	h, sn, url := stakeFixture(t)
-	want, err := chain.QuoteSwap(h.State(), sn.NetUID, true, 5*tao.RaoPerTAO, 0, false, false)
-	require.NoError(t, err)
+	want := pendingQuote(t, h, sn.NetUID, true, 5*tao.RaoPerTAO)
 	var q apitypes.Quote
 	resp := call(t, "GET", fmt.Sprintf("%s/v1/pools/%d/quote?side=buy&amount=%d", url, sn.NetUID, 5*tao.RaoPerTAO), "", "", &q)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Equal(t, apitypes.Quote{NetUID: uint16(sn.NetUID), Height: h.Height, Side: "buy", Amount: 5 * tao.RaoPerTAO,
+	require.Equal(t, apitypes.Quote{NetUID: uint16(sn.NetUID), Height: h.Height + 1, Side: "buy", Amount: 5 * tao.RaoPerTAO,
 		In: want.In, Fee: want.Fee, Out: want.Out, PriceBefore: want.PriceBefore, PriceAfter: want.PriceAfter}, q)
 
 	// The quote is what the stake then buys.
@@ -100,6 +112,33 @@ func TestQuote(t *testing.T) {
 	resp = call(t, "GET", url+"/v1/accounts/nope/stakes", "", "", &e)
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	require.Equal(t, apitypes.CodeBadAddress, e.Code)
+}
+
+// TestQuote_OnPendingState: a quote prices an order on the state CheckTx
+// admits it on, the mempool's swaps included. A limit a little above its
+// price is admitted and then fills as quoted; the same limit taken from
+// the committed pool is already past the market.
+func TestQuote_OnPendingState(t *testing.T) {
+	h, sn, url := stakeFixture(t)
+	hot := sn.OwnerHotkey.Public()
+	charlie, dave := testutil.Pair(t, "//Charlie"), testutil.Pair(t, "//Dave")
+	big := h.Tx(charlie, tx.AddStake{Hotkey: hot, NetUID: sn.NetUID, AmountTAO: 50 * tao.RaoPerTAO})
+	require.Zero(t, h.CheckTx(big).Code, "in the mempool, not in a block")
+
+	var q apitypes.Quote
+	call(t, "GET", fmt.Sprintf("%s/v1/pools/%d/quote?side=buy&amount=%d", url, sn.NetUID, tao.RaoPerTAO), "", "", &q)
+	committed, err := chain.QuoteSwap(h.State(), sn.NetUID, true, tao.RaoPerTAO, 0, false, false)
+	require.NoError(t, err)
+	require.Greater(t, q.PriceBefore, committed.PriceAfter, "Charlie's pending stake raised the price")
+	require.Equal(t, pendingQuote(t, h, sn.NetUID, true, tao.RaoPerTAO).Out, q.Out)
+
+	withTolerance := func(p tao.Rao) tao.Rao { return p + p/1000 } // 0.1 %
+	stale := h.Sign(dave, h.Body(0, tx.AddStake{Hotkey: hot, NetUID: sn.NetUID, AmountTAO: tao.RaoPerTAO, LimitPrice: withTolerance(committed.PriceAfter)}))
+	require.Equal(t, tx.ErrPriceLimit.Code, h.CheckTx(stale).Code, "a limit from the committed pool is past the market")
+	order := h.Tx(dave, tx.AddStake{Hotkey: hot, NetUID: sn.NetUID, AmountTAO: tao.RaoPerTAO, LimitPrice: withTolerance(q.PriceAfter)})
+	require.Zero(t, h.CheckTx(order).Code)
+	testutil.RequireOK(t, h.Block(big, order))
+	require.Equal(t, q.Out, h.State().StakeOf(dave.Public(), hot, sn.NetUID), "filled as quoted")
 }
 
 func TestDelegate(t *testing.T) {

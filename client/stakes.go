@@ -27,8 +27,11 @@ type QuoteRequest struct {
 	FeeFree      bool // the second leg of a cross-subnet move
 }
 
-// Quote simulates a swap in the last committed state. A swap the chain
-// would refuse returns the transaction error it would fail with.
+// Quote simulates a swap on the state the node's mempool would admit it
+// on (the next block after its start, with the transactions already
+// waiting), so a limit price derived from it is measured against the
+// price the order will meet. A swap the chain would refuse returns the
+// transaction error it would fail with.
 func (c *Client) Quote(ctx context.Context, r QuoteRequest) (*apitypes.Quote, error) {
 	v := url.Values{}
 	v.Set("side", "sell")

@@ -31,13 +31,14 @@ type Stake struct {
 }
 
 // Quote is the answer to GET /v1/pools/{netuid}/quote: what a swap on the
-// subnet's pool would do in the last committed state. For a buy the
-// input is TAO and the output alpha; for a sell the reverse.
-// Amount = In + Fee + Refund.
+// subnet's pool would do if sent now, on the state the node's mempool
+// admits it on (the next block after its start, with the transactions
+// already waiting). For a buy the input is TAO and the output alpha; for
+// a sell the reverse. Amount = In + Fee + Refund.
 type Quote struct {
 	NetUID uint16  `json:"netuid"`
-	Height int64   `json:"height"`
-	Side   string  `json:"side"` // "buy" (stake) or "sell" (unstake)
+	Height int64   `json:"height"` // the block the quote is for: the next one
+	Side   string  `json:"side"`   // "buy" (stake) or "sell" (unstake)
 	Amount tao.Rao `json:"amount"`
 	// LimitPrice is the order's limit in rao per alpha; 0 for a market
 	// order.
