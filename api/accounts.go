@@ -1,16 +1,11 @@
 package api
 
-import (
-	"net/http"
-
-	"github.com/gotensor/gotensor/api/apitypes"
-	"github.com/gotensor/gotensor/tao"
-)
+import "net/http"
 
 func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
-	id, err := tao.ParseAccountID(r.PathValue("address"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadAddress, "%v", err))
+	id, e := pathAccount(r, "address")
+	if e != nil {
+		writeError(w, http.StatusBadRequest, e)
 		return
 	}
 	doc, err := s.chain.Account(id)

@@ -2,9 +2,7 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/gotensor/gotensor/api/apitypes"
 )
@@ -12,9 +10,9 @@ import (
 func (s *Server) handleBlock(w http.ResponseWriter, r *http.Request) {
 	var height *int64
 	if p := r.PathValue("height"); p != "latest" {
-		h, err := parseHeight(p)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadHeight, "%v", err))
+		h, ok := parseHeight(p)
+		if !ok {
+			writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadHeight, `invalid height %q: want a block height (1 or more) or "latest"`, p))
 			return
 		}
 		height = &h
@@ -28,15 +26,6 @@ func (s *Server) handleBlock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, doc)
-}
-
-// parseHeight parses a positive decimal block height.
-func parseHeight(s string) (int64, error) {
-	h, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || h <= 0 {
-		return 0, fmt.Errorf("invalid height %q: want a positive integer or \"latest\"", s)
-	}
-	return h, nil
 }
 
 // loadBlock reads a committed block (nil height: the latest) with its

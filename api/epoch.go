@@ -13,11 +13,7 @@ import (
 // ran in the next block (chain.PreviewEpochInput), in the format of
 // `gotensor yuma epoch --input`.
 func (s *Server) handleEpochInput(w http.ResponseWriter, r *http.Request) {
-	st, height, ok := s.state(w, r)
-	if !ok {
-		return
-	}
-	n, ok := netuid(w, r, st)
+	st, height, n, ok := s.subnetState(w, r, nil)
 	if !ok {
 		return
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -206,18 +206,14 @@ const (
 )
 
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
-	from, err := resumeHeight(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadHeight, "%v", err))
+	from, e := resumeHeight(r)
+	if e != nil {
+		writeError(w, http.StatusBadRequest, e)
 		return
 	}
-	var brief bool
-	switch ev := r.URL.Query().Get("events"); ev {
-	case "", "true":
-	case "false":
-		brief = true
-	default:
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "invalid events=%q: want true or false", ev))
+	brief := r.URL.Query().Get("events") == "false"
+	if _, e := queryBool(r, "events"); e != nil { // absent means true
+		writeError(w, http.StatusBadRequest, e)
 		return
 	}
 	rc := http.NewResponseController(w)
@@ -269,16 +265,20 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 
 // resumeHeight returns the first height the client wants replayed: after
 // its Last-Event-ID, or ?from=H. Zero means only new blocks.
-func resumeHeight(r *http.Request) (int64, error) {
+func resumeHeight(r *http.Request) (int64, *apitypes.Error) {
 	if id := r.Header.Get("Last-Event-ID"); id != "" {
-		h, err := strconv.ParseInt(id, 10, 64)
-		if err != nil || h < 0 {
-			return 0, fmt.Errorf("invalid Last-Event-ID %q: want a block height", id)
+		h, ok := parseDecimal(id, 63)
+		if !ok || h == math.MaxInt64 {
+			return 0, errorf(apitypes.CodeBadHeight, "invalid Last-Event-ID %q: want the height of a block event", id)
 		}
-		return h + 1, nil
+		return int64(h) + 1, nil
 	}
 	if q := r.URL.Query().Get("from"); q != "" {
-		return parseHeight(q)
+		h, ok := parseHeight(q)
+		if !ok {
+			return 0, errorf(apitypes.CodeBadHeight, "invalid from=%q: want a block height (1 or more)", q)
+		}
+		return h, nil
 	}
 	return 0, nil
 }

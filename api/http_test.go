@@ -126,16 +126,51 @@ func TestAccount(t *testing.T) {
 }
 
 // TestBadRequests checks every malformed-request path: a 4xx status and
-// an error document with the right code.
+// a JSON error document with the right code, whose message names the value
+// at fault in the API's words (no parser's, no HTML).
 func TestBadRequests(t *testing.T) {
 	_, cons, chain, ts := newTestServer(t, api.Config{MaxBodyBytes: 1024})
 	cons.AddBlock(txs("a=1"), nil)
 	chain.SetHeight(1)
+	quote := "/v1/pools/1/quote?side=buy&amount=5"
 	for _, c := range []struct {
 		name, method, path, ctype, body string
 		status                          int
 		code                            uint32
 	}{
+		// Path values and query parameters of every route, parsed strictly.
+		{"height with a sign", "GET", "/v1/blocks/+5", "", "", 400, apitypes.CodeBadHeight},
+		{"height with a leading zero", "GET", "/v1/blocks/01", "", "", 400, apitypes.CodeBadHeight},
+		{"height with a space", "GET", "/v1/blocks/%205", "", "", 400, apitypes.CodeBadHeight},
+		{"address with a space", "GET", "/v1/accounts/%20" + alice, "", "", 400, apitypes.CodeBadAddress},
+		{"stakes of a bad address", "GET", "/v1/accounts/bob/stakes", "", "", 400, apitypes.CodeBadAddress},
+		{"delegate with a bad address", "GET", "/v1/delegates/0x12", "", "", 400, apitypes.CodeBadAddress},
+		{"netuid not a number", "GET", "/v1/subnets/x", "", "", 400, apitypes.CodeBadRequest},
+		{"netuid with a sign", "GET", "/v1/subnets/+1/metagraph", "", "", 400, apitypes.CodeBadRequest},
+		{"netuid too large", "GET", "/v1/subnets/65536/hyperparameters", "", "", 400, apitypes.CodeBadRequest},
+		{"netuid of epoch input", "GET", "/v1/subnets/-1/epoch-input", "", "", 400, apitypes.CodeBadRequest},
+		{"lite not a boolean", "GET", "/v1/subnets/1/metagraph?lite=maybe", "", "", 400, apitypes.CodeBadRequest},
+		{"lite as a number", "GET", "/v1/subnets/1/metagraph?lite=1", "", "", 400, apitypes.CodeBadRequest},
+		{"weights of a bad hotkey", "GET", "/v1/subnets/1/weights/bob", "", "", 400, apitypes.CodeBadAddress},
+		{"weights on a bad netuid", "GET", "/v1/subnets/one/weights/" + alice, "", "", 400, apitypes.CodeBadRequest},
+		{"quote netuid", "GET", "/v1/pools/x/quote?side=buy&amount=5", "", "", 400, apitypes.CodeBadRequest},
+		{"quote without side", "GET", "/v1/pools/1/quote?amount=5", "", "", 400, apitypes.CodeBadRequest},
+		{"quote side", "GET", "/v1/pools/1/quote?side=hold&amount=5", "", "", 400, apitypes.CodeBadRequest},
+		{"quote without amount", "GET", "/v1/pools/1/quote?side=buy", "", "", 400, apitypes.CodeBadRequest},
+		{"quote negative amount", "GET", "/v1/pools/1/quote?side=buy&amount=-1", "", "", 400, apitypes.CodeBadRequest},
+		{"quote fractional amount", "GET", "/v1/pools/1/quote?side=buy&amount=1.5", "", "", 400, apitypes.CodeBadRequest},
+		{"quote amount overflow", "GET", "/v1/pools/1/quote?side=buy&amount=18446744073709551616", "", "", 400, apitypes.CodeBadRequest},
+		{"quote limit price", "GET", quote + "&limit_price=%2B7", "", "", 400, apitypes.CodeBadRequest},
+		{"quote allow_partial", "GET", quote + "&allow_partial=yes", "", "", 400, apitypes.CodeBadRequest},
+		{"quote fee_free", "GET", quote + "&fee_free=T", "", "", 400, apitypes.CodeBadRequest},
+		{"stream start latest", "GET", "/v1/events?from=latest", "", "", 400, apitypes.CodeBadHeight},
+		{"stream start zero", "GET", "/v1/events?from=0", "", "", 400, apitypes.CodeBadHeight},
+		{"stream events flag", "GET", "/v1/events?events=1", "", "", 400, apitypes.CodeBadRequest},
+		{"doubled slash", "GET", "//v1/status", "", "", 404, apitypes.CodeNotFound},
+		{"dot element", "GET", "/v1/./status", "", "", 404, apitypes.CodeNotFound},
+		{"dot-dot element", "GET", "/v1/accounts/../status", "", "", 404, apitypes.CodeNotFound},
+		{"trailing slash", "GET", "/v1/status/", "", "", 404, apitypes.CodeNotFound},
+
 		{"bad ss58 checksum", "GET", "/v1/accounts/" + alice[:47] + "Z", "", "", 400, apitypes.CodeBadAddress},
 		{"not an address", "GET", "/v1/accounts/bob", "", "", 400, apitypes.CodeBadAddress},
 		{"short hex key", "GET", "/v1/accounts/0x1234", "", "", 400, apitypes.CodeBadAddress},
@@ -168,8 +203,38 @@ func TestBadRequests(t *testing.T) {
 			require.Equal(t, c.status, resp.StatusCode, e.Message)
 			require.Equal(t, c.code, e.Code, e.Message)
 			require.NotEmpty(t, e.Message)
+			for _, leak := range []string{"strconv", "Parse", "or a boolean", "<a href"} {
+				require.NotContains(t, e.Message, leak)
+			}
 		})
 	}
+}
+
+// TestBadRequests_NameTheValue: an error names the parameter at fault and
+// what it wants.
+func TestBadRequests_NameTheValue(t *testing.T) {
+	_, _, _, ts := newTestServer(t, api.Config{})
+	for path, want := range map[string]string{
+		"/v1/subnets/1/metagraph?lite=maybe":               `invalid lite="maybe": want true or false`,
+		"/v1/pools/1/quote?side=buy&amount=-1":             `invalid amount="-1": want a whole number of rao`,
+		"/v1/pools/1/quote?side=buy&amount=1&fee_free=yes": `invalid fee_free="yes": want true or false`,
+		"/v1/blocks/+5":                                    `invalid height "+5"`,
+		"/v1/subnets/+1":                                   `invalid netuid "+1": want an integer from 0 to 65535`,
+		"/v1/events?from=latest":                           `invalid from="latest": want a block height`,
+		"//v1/status":                                      `did you mean "/v1/status"?`,
+		"/v1/subnets/1/weights/bob":                        `hotkey: invalid address "bob"`,
+	} {
+		var e apitypes.Error
+		call(t, "GET", ts.URL+path, "", "", &e)
+		require.Contains(t, e.Message, want, path)
+	}
+	req, err := http.NewRequest("GET", ts.URL+"/v1/events", nil)
+	require.NoError(t, err)
+	req.Header.Set("Last-Event-ID", "+3")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
 }
 
 func rejectWith(e *tx.Error) apitest.BroadcastFunc {

@@ -1,6 +1,12 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gotensor/gotensor/api/apitypes"
+)
 
 // route is one endpoint: a method and a net/http ServeMux path pattern.
 type route struct {
@@ -55,4 +61,32 @@ func mount(mux *http.ServeMux, rs []route) {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, errNoRoute)
 	})
+}
+
+// canonicalPaths answers a request whose path is not in canonical form
+// ("//v1/status", "/v1/./status") with a JSON 404 naming the canonical
+// path. net/http's ServeMux would redirect it with an HTML body, and every
+// answer of the API is JSON.
+func canonicalPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := cleanPath(r.URL.Path); p != r.URL.Path {
+			writeError(w, http.StatusNotFound, errorf(apitypes.CodeNotFound,
+				"no such endpoint %q: did you mean %q? (see docs/api.md)", r.URL.Path, p))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cleanPath is the path ServeMux would redirect p to: rooted, without
+// empty, "." or ".." elements, keeping a trailing slash.
+func cleanPath(p string) string {
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if strings.HasSuffix(p, "/") && np != "/" {
+		np += "/"
+	}
+	return np
 }

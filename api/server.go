@@ -121,7 +121,7 @@ func New(cfg Config, chain Chain, cons Consensus) *Server {
 	}
 	mux := http.NewServeMux()
 	mount(mux, s.routes())
-	s.handler = s.recoverer(s.instrument(mux))
+	s.handler = s.recoverer(s.instrument(canonicalPaths(mux)))
 	return s
 }
 

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gotensor/gotensor/api/apitypes"
 	"github.com/gotensor/gotensor/chain"
@@ -11,12 +10,7 @@ import (
 )
 
 func (s *Server) handleStakes(w http.ResponseWriter, r *http.Request) {
-	id, err := tao.ParseAccountID(r.PathValue("address"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadAddress, "%v", err))
-		return
-	}
-	st, height, ok := s.state(w, r)
+	id, st, height, ok := s.accountState(w, r, "address")
 	if !ok {
 		return
 	}
@@ -42,75 +36,85 @@ func (s *Server) handleStakes(w http.ResponseWriter, r *http.Request) {
 // the price the order meets, so a limit price taken from the committed
 // pool can be past the market before the order even runs.
 func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	side := q.Get("side")
-	if side != "buy" && side != "sell" {
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "side=%q: want buy or sell", side))
+	o, e := parseQuote(r)
+	if e != nil {
+		writeError(w, http.StatusBadRequest, e)
 		return
-	}
-	var amount, limit uint64
-	var partial, feeFree bool
-	for _, p := range []struct {
-		name     string
-		required bool
-		parse    func(string) error
-	}{
-		{"amount", true, func(v string) (err error) { amount, err = strconv.ParseUint(v, 10, 64); return }},
-		{"limit_price", false, func(v string) (err error) { limit, err = strconv.ParseUint(v, 10, 64); return }},
-		{"allow_partial", false, func(v string) (err error) { partial, err = strconv.ParseBool(v); return }},
-		{"fee_free", false, func(v string) (err error) { feeFree, err = strconv.ParseBool(v); return }},
-	} {
-		v := q.Get(p.name)
-		if v == "" && !p.required {
-			continue
-		}
-		if err := p.parse(v); err != nil {
-			writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "%s=%q: want an integer (rao) or a boolean", p.name, v))
-			return
-		}
 	}
 	var (
-		n      tao.NetUID
 		height int64
-		res    chain.Quote
 		exists bool
+		res    chain.Quote
+		err    error
 	)
-	n, err := tao.ParseNetUID(r.PathValue("netuid"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "netuid: %v", err))
-		return
-	}
 	if !s.chain.Pending(func(st *chain.State, h int64) {
-		height, exists = h, st.SubnetExists(n)
+		height, exists = h, st.SubnetExists(o.netuid)
 		if exists {
-			res, err = chain.QuoteSwap(st, n, side == "buy", tao.Rao(amount), tao.Rao(limit), partial, feeFree)
+			res, err = chain.QuoteSwap(st, o.netuid, o.buy, o.amount, o.limit, o.partial, o.feeFree)
 		}
 	}) {
 		s.writeInternal(w, r, ErrNotReady)
 		return
 	}
-	if !exists {
-		writeError(w, http.StatusNotFound, errorf(apitypes.CodeNotFound, "subnet %d does not exist", n))
+	switch {
+	case !exists:
+		writeError(w, http.StatusNotFound, errNoSubnet(o.netuid))
 		return
-	}
-	if err != nil {
+	case err != nil:
 		code := tx.CodeOf(err)
 		writeError(w, txStatus(code), errorf(code, "%v", err))
 		return
 	}
-	writeJSON(w, http.StatusOK, apitypes.Quote{
-		NetUID: uint16(n), Height: height, Side: side, Amount: tao.Rao(amount), LimitPrice: tao.Rao(limit), AllowPartial: partial,
+	doc := apitypes.Quote{
+		NetUID: uint16(o.netuid), Height: height, Side: "sell", Amount: o.amount, LimitPrice: o.limit, AllowPartial: o.partial,
 		In: res.In, Fee: res.Fee, Out: res.Out, Refund: res.Refund, PriceBefore: res.PriceBefore, PriceAfter: res.PriceAfter,
-	})
+	}
+	if o.buy {
+		doc.Side = "buy"
+	}
+	writeJSON(w, http.StatusOK, doc)
+}
+
+// quoteOrder is the swap a quote request asks about.
+type quoteOrder struct {
+	netuid           tao.NetUID
+	buy              bool
+	amount, limit    tao.Rao
+	partial, feeFree bool
+}
+
+func parseQuote(r *http.Request) (o quoteOrder, e *apitypes.Error) {
+	if o.netuid, e = pathNetUID(r); e != nil {
+		return o, e
+	}
+	q := r.URL.Query()
+	switch side := q.Get("side"); side {
+	case "buy":
+		o.buy = true
+	case "sell":
+	case "":
+		return o, errorf(apitypes.CodeBadRequest, "missing side: want side=buy (stake) or side=sell (unstake)")
+	default:
+		return o, errorf(apitypes.CodeBadRequest, "invalid side=%q: want buy or sell", side)
+	}
+	if q.Get("amount") == "" {
+		return o, errorf(apitypes.CodeBadRequest, "missing amount: want the amount to swap, in rao")
+	}
+	if o.amount, e = queryRao(r, "amount"); e != nil {
+		return o, e
+	}
+	if o.limit, e = queryRao(r, "limit_price"); e != nil {
+		return o, e
+	}
+	if o.partial, e = queryBool(r, "allow_partial"); e != nil {
+		return o, e
+	}
+	o.feeFree, e = queryBool(r, "fee_free")
+	return o, e
 }
 
 func (s *Server) handleDelegate(w http.ResponseWriter, r *http.Request) {
-	id, err := tao.ParseAccountID(r.PathValue("address"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadAddress, "%v", err))
-		return
-	}
-	st, height, ok := s.state(w, r)
+	id, st, height, ok := s.accountState(w, r, "address")
 	if !ok {
 		return
 	}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gotensor/gotensor/api/apitypes"
 	"github.com/gotensor/gotensor/chain"
@@ -14,31 +13,7 @@ import (
 const maxInt64 = 1<<63 - 1
 
 // The subnet routes read the chain through chain's query functions on the
-// last committed state (Chain.LatestState).
-
-// state returns the last committed state, or writes 503 and returns false.
-func (s *Server) state(w http.ResponseWriter, r *http.Request) (*chain.State, int64, bool) {
-	st, height, ok := s.chain.LatestState()
-	if !ok {
-		s.writeInternal(w, r, ErrNotReady)
-	}
-	return st, height, ok
-}
-
-// netuid parses the {netuid} path value and checks that the subnet exists,
-// writing 400 or 404 otherwise.
-func netuid(w http.ResponseWriter, r *http.Request, st *chain.State) (tao.NetUID, bool) {
-	n, err := tao.ParseNetUID(r.PathValue("netuid"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "netuid: %v", err))
-		return 0, false
-	}
-	if !st.SubnetExists(n) {
-		writeError(w, http.StatusNotFound, errorf(apitypes.CodeNotFound, "subnet %d does not exist", n))
-		return 0, false
-	}
-	return n, true
-}
+// last committed state (Chain.LatestState, see subnetState).
 
 func (s *Server) handleSubnets(w http.ResponseWriter, r *http.Request) {
 	st, height, ok := s.state(w, r)
@@ -58,11 +33,7 @@ func (s *Server) handleSubnets(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSubnet(w http.ResponseWriter, r *http.Request) {
-	st, height, ok := s.state(w, r)
-	if !ok {
-		return
-	}
-	n, ok := netuid(w, r, st)
+	st, height, n, ok := s.subnetState(w, r, nil)
 	if !ok {
 		return
 	}
@@ -71,16 +42,8 @@ func (s *Server) handleSubnet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleMetagraph(w http.ResponseWriter, r *http.Request) {
-	lite, err := queryBool(r, "lite")
-	if err != nil {
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadRequest, "lite: %v", err))
-		return
-	}
-	st, height, ok := s.state(w, r)
-	if !ok {
-		return
-	}
-	n, ok := netuid(w, r, st)
+	lite, e := queryBool(r, "lite")
+	st, height, n, ok := s.subnetState(w, r, e)
 	if !ok {
 		return
 	}
@@ -97,11 +60,7 @@ func (s *Server) handleMetagraph(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleHyperparameters(w http.ResponseWriter, r *http.Request) {
-	st, height, ok := s.state(w, r)
-	if !ok {
-		return
-	}
-	n, ok := netuid(w, r, st)
+	st, height, n, ok := s.subnetState(w, r, nil)
 	if !ok {
 		return
 	}
@@ -123,15 +82,6 @@ func (s *Server) handleParams(w http.ResponseWriter, r *http.Request) {
 		doc.Params = append(doc.Params, apitypes.Param{Name: v.Name, Value: v.Value, Min: v.Min, Max: v.Max, Unit: v.Unit})
 	}
 	writeJSON(w, http.StatusOK, doc)
-}
-
-// queryBool reads an optional boolean query parameter (absent: false).
-func queryBool(r *http.Request, name string) (bool, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return false, nil
-	}
-	return strconv.ParseBool(v)
 }
 
 func subnetDoc(m chain.Metagraph, height int64) apitypes.Subnet {

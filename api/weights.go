@@ -12,16 +12,8 @@ import (
 // the rate limit, the stored row and the unrevealed commits with their
 // reveal timing (what `gotensor weights set` waits on).
 func (s *Server) handleWeights(w http.ResponseWriter, r *http.Request) {
-	hotkey, err := tao.ParseAccountID(r.PathValue("hotkey"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, errorf(apitypes.CodeBadAddress, "hotkey: %v", err))
-		return
-	}
-	st, height, ok := s.state(w, r)
-	if !ok {
-		return
-	}
-	n, ok := netuid(w, r, st)
+	hotkey, e := pathAccount(r, "hotkey")
+	st, height, n, ok := s.subnetState(w, r, e)
 	if !ok {
 		return
 	}
