@@ -218,11 +218,11 @@ func TestBadRequests_NameTheValue(t *testing.T) {
 		"/v1/subnets/1/metagraph?lite=maybe":               `invalid lite="maybe": want true or false`,
 		"/v1/pools/1/quote?side=buy&amount=-1":             `invalid amount="-1": want a whole number of rao`,
 		"/v1/pools/1/quote?side=buy&amount=1&fee_free=yes": `invalid fee_free="yes": want true or false`,
-		"/v1/blocks/+5":                                    `invalid height "+5"`,
-		"/v1/subnets/+1":                                   `invalid netuid "+1": want an integer from 0 to 65535`,
-		"/v1/events?from=latest":                           `invalid from="latest": want a block height`,
-		"//v1/status":                                      `did you mean "/v1/status"?`,
-		"/v1/subnets/1/weights/bob":                        `hotkey: invalid address "bob"`,
+		"/v1/blocks/+5":             `invalid height "+5"`,
+		"/v1/subnets/+1":            `invalid netuid "+1": want an integer from 0 to 65535`,
+		"/v1/events?from=latest":    `invalid from="latest": want a block height`,
+		"//v1/status":               `did you mean "/v1/status"?`,
+		"/v1/subnets/1/weights/bob": `hotkey: invalid address "bob"`,
 	} {
 		var e apitypes.Error
 		call(t, "GET", ts.URL+path, "", "", &e)
