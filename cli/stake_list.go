@@ -22,6 +22,7 @@ func newStakeListCmd(a *app) *cobra.Command {
 		Long: `List every stake of the wallet's coldkey (or of --ss58): hotkey, subnet,
 alpha, the subnet's price, the value at that price and what unstaking it
 all would pay now (swap value: fee and slippage included), with totals.
+Stake on root (netuid 0) is TAO, shown in τ at 1:1.
 With --json the document is the API's: {"address", "height", "stakes":
 [{"hotkey", "netuid", "alpha", "price", "value", "tao_value"}],
 "total_value", "total_tao_value"}, amounts in rao.`,
@@ -55,7 +56,8 @@ With --json the document is the API's: {"address", "height", "stakes":
 				}
 				rows := make([][]string, len(doc.Stakes))
 				for i, s := range doc.Stakes {
-					rows[i] = []string{fmt.Sprint(s.NetUID), s.Hotkey.String(), alphaAmount(s.Alpha), priceString(s.Price), s.Value.String(), s.TAOValue.String()}
+					rows[i] = append([]string{fmt.Sprint(s.NetUID), s.Hotkey.String()}, stakeCells(tao.NetUID(s.NetUID), s.Alpha, s.Price)...)
+					rows[i] = append(rows[i], s.Value.String(), s.TAOValue.String())
 				}
 				a.table(fmt.Sprintf("Stakes of %s (%s, block %d)", id, c.URL(), doc.Height),
 					[]string{"Netuid", "Hotkey", "Stake", "Price", "Value", "Swap value"}, rows,
@@ -70,4 +72,13 @@ With --json the document is the API's: {"address", "height", "stakes":
 	f.StringVar(&ss58, "coldkey-ss58", "", "alias of --ss58 (btcli)")
 	_ = f.MarkHidden("coldkey-ss58")
 	return cmd
+}
+
+// stakeCells formats a stake and its subnet's price: alpha at a price in
+// TAO on a subnet, TAO itself on root (netuid 0), where stake is TAO 1:1.
+func stakeCells(n tao.NetUID, amount, price tao.Rao) []string {
+	if n == tao.RootNetUID {
+		return []string{amount.String(), "1:1 (root)"}
+	}
+	return []string{alphaAmount(amount), priceString(price)}
 }
