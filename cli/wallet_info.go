@@ -13,13 +13,20 @@ import (
 // keyInfoJSON is one key in `wallet list` and `wallet inspect`.
 type keyInfoJSON struct {
 	Name        string `json:"name"`
-	WatchOnly   bool   `json:"watchOnly,omitempty"` // public file only
+	WatchOnly   bool   `json:"watchOnly,omitempty"` // only the public key is present
 	SS58Address string `json:"ss58Address,omitempty"`
 	PublicKey   string `json:"publicKey,omitempty"`
-	Encryption  string `json:"encryption"`
-	File        string `json:"file,omitempty"`
-	Error       string `json:"error,omitempty"`
+	// Encryption is the secret keyfile's; absent when there is none.
+	Encryption string `json:"encryption,omitempty"`
+	// File is the secret keyfile, or the public one when there is no
+	// secret.
+	File  string `json:"file,omitempty"`
+	Error string `json:"error,omitempty"`
 }
+
+// publicKeyOnly describes, in the place of an encryption, a key whose
+// secret is not on this machine.
+const publicKeyOnly = "public key only"
 
 type walletInfoJSON struct {
 	Name    string        `json:"name"`
@@ -27,8 +34,15 @@ type walletInfoJSON struct {
 	Hotkeys []keyInfoJSON `json:"hotkeys"`
 }
 
-func toKeyInfo(k wallet.KeyInfo, file string) keyInfoJSON {
-	out := keyInfoJSON{Name: k.Name, SS58Address: k.Address, Encryption: k.Encryption.String(), File: file, WatchOnly: k.NoSecret}
+// toKeyInfo describes k, whose secret and public keyfiles are secret and
+// pub ("" leaves the file out).
+func toKeyInfo(k wallet.KeyInfo, secret, pub string) keyInfoJSON {
+	out := keyInfoJSON{Name: k.Name, SS58Address: k.Address, File: secret, WatchOnly: k.NoSecret}
+	if k.NoSecret {
+		out.File = pub
+	} else {
+		out.Encryption = k.Encryption.String()
+	}
 	if k.Err != nil {
 		out.Error = k.Err.Error()
 	}
@@ -40,17 +54,19 @@ func toKeyInfo(k wallet.KeyInfo, file string) keyInfoJSON {
 
 func toWalletInfo(info wallet.Info, path string, withFiles bool) walletInfoJSON {
 	w := wallet.Wallet{Path: path, Name: info.Name}
-	file := func(k wallet.Keyfile) string {
+	files := func(secret, pub wallet.Keyfile) (string, string) {
 		if withFiles {
-			return k.Path
+			return secret.Path, pub.Path
 		}
-		return ""
+		return "", ""
 	}
-	out := walletInfoJSON{Name: info.Name, Coldkey: toKeyInfo(info.Coldkey, file(w.ColdkeyFile())), Hotkeys: []keyInfoJSON{}}
+	cold, coldPub := files(w.ColdkeyFile(), w.ColdkeyPubFile())
+	out := walletInfoJSON{Name: info.Name, Coldkey: toKeyInfo(info.Coldkey, cold, coldPub), Hotkeys: []keyInfoJSON{}}
 	for _, h := range info.Hotkeys {
 		hw := w
 		hw.Hotkey = h.Name
-		out.Hotkeys = append(out.Hotkeys, toKeyInfo(h, file(hw.HotkeyFile())))
+		hot, hotPub := files(hw.HotkeyFile(), hw.HotkeyPubFile())
+		out.Hotkeys = append(out.Hotkeys, toKeyInfo(h, hot, hotPub))
 	}
 	return out
 }
@@ -125,7 +141,7 @@ func (a *app) describeKey(what string, k keyInfoJSON) string {
 	}
 	switch {
 	case k.WatchOnly:
-		notes = append(notes, "public file only")
+		notes = append(notes, publicKeyOnly)
 	case k.Encryption != wallet.Plain.String():
 		notes = append(notes, "encrypted: "+k.Encryption)
 	}
@@ -158,9 +174,16 @@ func newWalletInspectCmd(a *app) *cobra.Command {
 				}
 				doc := toWalletInfo(info, wl.Path, true)
 				return a.result(doc, func() {
-					rows := [][]string{{"coldkey", doc.Name, doc.Coldkey.SS58Address, doc.Coldkey.Encryption, doc.Coldkey.File}}
+					row := func(kind, name string, k keyInfoJSON) []string {
+						enc := k.Encryption
+						if k.WatchOnly {
+							enc = publicKeyOnly
+						}
+						return []string{kind, name, k.SS58Address, enc, k.File}
+					}
+					rows := [][]string{row("coldkey", doc.Name, doc.Coldkey)}
 					for _, h := range doc.Hotkeys {
-						rows = append(rows, []string{"hotkey", h.Name, h.SS58Address, h.Encryption, h.File})
+						rows = append(rows, row("hotkey", h.Name, h))
 					}
 					a.table("Wallet "+doc.Name, []string{"KEY", "NAME", "ADDRESS", "ENCRYPTION", "FILE"}, rows, nil)
 				})

@@ -297,10 +297,25 @@ func TestWalletListInspectAndPubFiles(t *testing.T) {
 	r := run(t, "", "wallet", "list")
 	require.Equal(t, 0, r.code)
 	require.Contains(t, r.stdout, aliceAddress)
-	require.Contains(t, r.stdout, "public file only")
+	require.Contains(t, r.stdout, "public key only")
 
 	doc = runJSON(t, "wallet", "inspect", "--wallet-name", "a")
 	require.Equal(t, filepath.Join(dir, "a", "coldkey"), doc["coldkey"].(map[string]any)["file"])
+	require.Equal(t, "none", doc["coldkey"].(map[string]any)["encryption"])
+
+	// A key with only its public file says so, and names that file: it
+	// has no secret, so no encryption.
+	doc = runJSON(t, "wallet", "inspect", "--wallet-name", "watch")
+	for _, k := range []map[string]any{doc["coldkey"].(map[string]any), doc["hotkeys"].([]any)[0].(map[string]any)} {
+		require.Equal(t, true, k["watchOnly"])
+		require.NotContains(t, k, "encryption")
+	}
+	require.Equal(t, filepath.Join(dir, "watch", "coldkeypub.txt"), doc["coldkey"].(map[string]any)["file"])
+	require.Equal(t, filepath.Join(dir, "watch", "hotkeys", "m1pub.txt"), doc["hotkeys"].([]any)[0].(map[string]any)["file"])
+	r = run(t, "", "wallet", "inspect", "--wallet-name", "watch")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.NotContains(t, r.stdout, "none")
+	require.Equal(t, 2, strings.Count(r.stdout, "public key only"), r.stdout)
 	requireFails(t, run(t, "", "wallet", "inspect", "--wallet-name", "zz"), `no wallet "zz"`)
 }
 
