@@ -196,3 +196,25 @@ func readPasswordFile(path string) (string, error) {
 	}
 	return line, nil
 }
+
+// parseAccountFlag parses an account given either as an SS58 address
+// (addr, from the flag addrFlag; "" for an answer to a prompt) or as a
+// public key in hex (pubHex, from the flag pubFlag), naming the flag at
+// fault.
+func parseAccountFlag(addrFlag, addr, pubFlag, pubHex string) (tao.AccountID, error) {
+	if pubHex != "" {
+		id, err := keys.ParsePublicKey(pubHex)
+		if err != nil {
+			return id, usageErrorf("%s: %v", pubFlag, err)
+		}
+		return id, nil
+	}
+	id, err := tao.ParseAccountID(addr)
+	if err != nil {
+		if addrFlag != "" {
+			err = fmt.Errorf("%s: %w", addrFlag, err)
+		}
+		return id, withHint(usageErrorf("%v", err), "an SS58 address has 47 or 48 characters and starts with 5 on Bittensor")
+	}
+	return id, nil
+}

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gotensor/gotensor/keys"
-	"github.com/gotensor/gotensor/tao"
 	"github.com/gotensor/gotensor/wallet"
 )
 
@@ -108,7 +107,7 @@ func restoreKey(mnemonic, seed, uri, jsonFile, jsonPassword string) (*keys.Pair,
 	}
 	p, err := keys.FromMnemonic(m, "")
 	if err != nil {
-		return nil, withHint(err, "a mnemonic is 12, 15, 18, 21 or 24 words from the BIP39 English list, in quotes")
+		return nil, withHint(err, `pass the words of your backup, in order, as one quoted argument: --mnemonic "word1 word2 …"`)
 	}
 	return p, nil
 }
@@ -132,20 +131,16 @@ func newRegenPubCmd(a *app, kind keyKind) *cobra.Command {
 			if address != "" && pubHex != "" {
 				return usageErrorf("give only one of --ss58 and --public-key-hex")
 			}
-			in := address + pubHex
-			if in == "" {
-				if in, err = a.ask("SS58 address or 0x public key", "--ss58 or --public-key-hex"); err != nil {
+			from := "--ss58"
+			if address == "" && pubHex == "" {
+				if address, err = a.ask("SS58 address or 0x public key", "--ss58 or --public-key-hex"); err != nil {
 					return err
 				}
+				from = ""
 			}
-			var pub tao.AccountID
-			if pubHex != "" {
-				pub, err = keys.ParsePublicKey(in)
-			} else {
-				pub, err = tao.ParseAccountID(in)
-			}
+			pub, err := parseAccountFlag(from, address, "--public-key-hex", pubHex)
 			if err != nil {
-				return withHint(err, "an SS58 address has 47–48 characters and starts with 5 on Bittensor; a public key is 0x and 64 hex digits")
+				return err
 			}
 			_, public := kind.files(wl)
 			if err := a.checkOverwrite([]wallet.Keyfile{public}, overwrite); err != nil {

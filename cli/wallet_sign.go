@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gotensor/gotensor/keys"
-	"github.com/gotensor/gotensor/tao"
 )
 
 // errReported ends a command that has already printed its result (verify's
@@ -79,15 +78,9 @@ is accepted too. Exits with code 1 when the signature does not verify.`,
 					return usageErrorf("%s is required", req.flag)
 				}
 			}
-			var signer tao.AccountID
-			var err error
-			if publicKey != "" {
-				signer, err = keys.ParsePublicKey(publicKey)
-			} else {
-				signer, err = tao.ParseAccountID(address)
-			}
+			signer, err := parseAccountFlag("--address", address, "--public-key", publicKey)
 			if err != nil {
-				return withHint(err, "an SS58 address starts with 5 on Bittensor; a public key is 64 hex digits")
+				return err
 			}
 			sig, err := hex.DecodeString(strings.TrimPrefix(strings.TrimSpace(signature), "0x"))
 			if err != nil || len(sig) != keys.SignatureSize {

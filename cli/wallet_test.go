@@ -167,6 +167,29 @@ func TestWallet_BadInputChangesNothing(t *testing.T) {
 	requireFails(t, pub("--ss58", "5F3sa2TJAWMqDhXG6jhV4N8ko9rLbc4B52kmxXJoN5D3ue8w"), "bad checksum")
 	requireFails(t, pub("--ss58", "5F3sa2TJAWMqDhXG6jhV4N8ko9rLbc4B52kmxXJoN5D3u"), "bad length")
 	requireFails(t, pub("--public-key-hex", "abcd"), "invalid public key")
+
+	// Each names its flag, and a hint only adds what the error does not say.
+	for _, c := range []struct {
+		r              runResult
+		msg, hint, not string
+	}{
+		{pub("--ss58", "5Grw"), "--ss58: invalid address", "47 or 48 characters", ""},
+		{pub("--public-key-hex", "0x12"), "--public-key-hex: keys: invalid public key", "", ""},
+		{run(t, "", "wallet", "verify", "--message", "m", "--signature", "00", "--address", "bad"), "--address: invalid address", "starts with 5", ""},
+		{run(t, "", "wallet", "verify", "--message", "m", "--signature", "00", "--public-key", "0x1"), "--public-key: keys: invalid public key", "", ""},
+		{regen("--mnemonic", "old leopard transfer"), "3 words, want 12, 15, 18, 21 or 24", "as one quoted argument", "12, 15"},
+	} {
+		msg, hint := errorLines(t, c.r)
+		require.Contains(t, msg, c.msg)
+		if c.hint == "" {
+			require.Empty(t, hint, msg)
+			continue
+		}
+		require.Contains(t, hint, c.hint)
+		if c.not != "" {
+			require.NotContains(t, hint, c.not, "the error line says it already")
+		}
+	}
 	requireFails(t, run(t, "", "wallet", "create", "--wallet-path", dir, "--n-words", "13", "--no-prompt"), "--n-words 13")
 	require.Empty(t, files(t, dir))
 }
