@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -103,8 +104,8 @@ with Ctrl-C (SIGINT) or SIGTERM.`,
 			if err != nil {
 				return localnetError(err, home)
 			}
-			if !created && (issuance != "" || chainID != "") {
-				a.warn("%s holds an existing chain: --initial-issuance and --chain-id apply only to a new one", home)
+			if !created {
+				a.warnNewChainFlags(cmd, home)
 			}
 			return a.runNode(cmd.Context(), n, func(ctx context.Context) error {
 				return a.localnetReady(ctx, n, created, exts)
@@ -129,6 +130,24 @@ with Ctrl-C (SIGINT) or SIGTERM.`,
 		exts = append(exts, ext)
 	}
 	return cmd
+}
+
+// warnNewChainFlags warns that the flags given which shape a new chain
+// do nothing to the existing one in home.
+func (a *app) warnNewChainFlags(cmd *cobra.Command, home string) {
+	var given []string
+	for _, name := range []string{"chain-id", "initial-issuance", "block-time"} {
+		if cmd.Flags().Changed(name) {
+			given = append(given, "--"+name)
+		}
+	}
+	switch len(given) {
+	case 0:
+	case 1:
+		a.warn("%s holds an existing chain: %s applies only to a new one", home, given[0])
+	default:
+		a.warn("%s holds an existing chain: %s and %s apply only to a new one", home, strings.Join(given[:len(given)-1], ", "), given[len(given)-1])
+	}
 }
 
 // localnetError adds the next step to a failure to open a localnet.

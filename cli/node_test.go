@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"net"
 	"os"
@@ -9,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/gotensor/gotensor/chain"
+	"github.com/gotensor/gotensor/node"
 )
 
 func TestNodeInit(t *testing.T) {
@@ -194,4 +199,26 @@ func TestNodeCommands_Hints(t *testing.T) {
 			require.NotContains(t, msg, c.notInMsg, "the error line says it already")
 		})
 	}
+}
+
+// TestLocalnet_ExistingChainWarnsOfNewChainFlags: the flags that shape a
+// new chain are named when they meet an existing one.
+func TestLocalnet_ExistingChainWarnsOfNewChainFlags(t *testing.T) {
+	isolate(t)
+	home := t.TempDir()
+	n, created, err := node.OpenLocalnet(node.LocalnetOptions{Home: home, APIAddr: "off", RPCAddr: "off", P2PAddr: freePort(t),
+		Genesis: func(id string) (json.RawMessage, error) { return json.Marshal(chain.DevGenesis(id)) }})
+	require.NoError(t, err)
+	require.True(t, created)
+	require.NoError(t, n.Stop())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // stop as soon as the node has started
+	var out, errOut bytes.Buffer
+	a := newApp(strings.NewReader(""), &out, &errOut)
+	root := newRootCmd(a)
+	root.SetArgs([]string{"localnet", "--home", home, "--api-addr", "off", "--rpc-addr", "off", "--p2p-addr", freePort(t),
+		"--block-time", "2s", "--chain-id", "other"})
+	_ = root.ExecuteContext(ctx)
+	require.Contains(t, errOut.String(), "holds an existing chain: --chain-id and --block-time apply only to a new one")
 }
