@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/gotensor/gotensor/internal/atomicfile"
 )
 
 // Config is the node's own settings, kept in config/gotensor.toml under
@@ -189,30 +191,10 @@ func SaveConfig(home string, c Config) error {
 	return writeFileAtomic(filepath.Join(home, configDir, ourConfigFile), buf.Bytes(), 0o644)
 }
 
-// writeFileAtomic writes data to a temporary file next to path, syncs it
-// and renames it over path, so a crash leaves either the old or the new
-// file.
+// writeFileAtomic replaces path with data, so that a crash leaves either
+// the old or the new file (internal/atomicfile).
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("node: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, mode)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.Write(path, data, mode); err != nil {
 		return fmt.Errorf("node: writing %s: %w", path, err)
 	}
 	return nil
