@@ -28,11 +28,12 @@ func init() {
 
 // balanceDoc is one account in `wallet balance --json`.
 type balanceDoc struct {
-	Wallet string        `json:"wallet,omitempty"`
-	SS58   tao.AccountID `json:"ss58Address"`
-	Free   tao.Rao       `json:"free"`
-	Nonce  uint64        `json:"nonce"`
-	Height int64         `json:"height"`
+	Wallet    string        `json:"wallet,omitempty"`
+	SS58      tao.AccountID `json:"ss58Address"`
+	Free      tao.Rao       `json:"free"`
+	Nonce     uint64        `json:"nonce"`      // in the last committed block
+	NextNonce uint64        `json:"next_nonce"` // with the account's transactions in the mempool
+	Height    int64         `json:"height"`
 }
 
 func newBalanceCmd(a *app) *cobra.Command {
@@ -45,11 +46,12 @@ func newBalanceCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "balance",
 		Short: "Show the free balance of a wallet's coldkey or of addresses",
-		Long: `Show the free balance (and next nonce) of the selected wallet's coldkey,
-of the addresses given with --ss58, or of every wallet under the wallet path
-with --all. With --json one account prints {"free": rao, "nonce": n,
-"ss58Address": …, "height": h}; several print {"accounts": [...],
-"total_free": rao}.`,
+		Long: `Show the free balance of the selected wallet's coldkey, of the addresses
+given with --ss58, or of every wallet under the wallet path with --all.
+With --json one account prints {"free": rao, "nonce": n, "next_nonce": n,
+"ss58Address": …, "height": h} (nonce as of block height, next_nonce with
+the account's transactions waiting in the mempool); several print
+{"accounts": [...], "total_free": rao}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			type target struct {
@@ -97,7 +99,7 @@ with --all. With --json one account prints {"free": rao, "nonce": n,
 				if err != nil {
 					return nodeError(c, err)
 				}
-				docs[i] = balanceDoc{Wallet: t.wallet, SS58: t.id, Free: acct.Free, Nonce: acct.Nonce, Height: acct.Height}
+				docs[i] = balanceDoc{Wallet: t.wallet, SS58: t.id, Free: acct.Free, Nonce: acct.Nonce, NextNonce: acct.NextNonce, Height: acct.Height}
 				total = total.SaturatingAdd(acct.Free)
 			}
 			var out any = map[string]any{"accounts": docs, "total_free": total}

@@ -83,6 +83,9 @@ func TestWalletTransferAndBalance(t *testing.T) {
 	bal := runJSON(t, "wallet", "balance", "--ss58", bobAddress, "--network", url)
 	require.Equal(t, float64(chain.DevBalance+1_500_000_000), bal["free"])
 	require.Equal(t, bobAddress, bal["ss58Address"])
+	bal = runJSON(t, "wallet", "balance", "--ss58", aliceAddress, "--network", url)
+	require.Equal(t, float64(1), bal["nonce"])
+	require.Equal(t, float64(1), bal["next_nonce"], "nothing of //Alice's in the mempool")
 
 	bal = runJSON(t, append(w, "wallet", "balance", "--network", url)...)
 	require.Equal(t, float64(free), bal["free"])
