@@ -26,8 +26,9 @@ type app struct {
 	noPrompt bool
 	quiet    bool
 
-	color  bool // ANSI colour on stdout/stderr
-	stdinR *bufio.Reader
+	color    bool // ANSI colour on stdout
+	colorErr bool // ANSI colour on stderr (errors, warnings, prompts, spinners)
+	stdinR   *bufio.Reader
 }
 
 func newApp(in io.Reader, out, errOut io.Writer) *app {
@@ -41,7 +42,10 @@ func (a *app) setup(*cobra.Command) error {
 	if a.jsonOut {
 		a.noPrompt = true
 	}
-	a.color = os.Getenv("NO_COLOR") == "" && !a.jsonOut && isTerminal(a.out)
+	// Each stream is coloured only if it is a terminal itself: with stdout
+	// on a terminal and stderr redirected to a file, the file gets no codes.
+	on := os.Getenv("NO_COLOR") == "" && !a.jsonOut
+	a.color, a.colorErr = on && isTerminal(a.out), on && isTerminal(a.errOut)
 	return nil
 }
 
@@ -101,7 +105,7 @@ func (a *app) reportError(err error) int {
 		}
 		_ = a.printJSON(doc)
 	}
-	fmt.Fprintf(a.errOut, "%s %s\n", a.paint(red, "error:"), msg)
+	fmt.Fprintf(a.errOut, "%s %s\n", a.paintErr(red, "error:"), msg)
 	if hint != "" && !a.jsonOut {
 		fmt.Fprintf(a.errOut, "  %s\n", hint)
 	}
@@ -153,7 +157,7 @@ func (a *app) warn(format string, args ...any) {
 	if a.jsonOut {
 		return
 	}
-	fmt.Fprintf(a.errOut, "%s %s\n", a.paint(yellow, "warning:"), fmt.Sprintf(format, args...))
+	fmt.Fprintf(a.errOut, "%s %s\n", a.paintErr(yellow, "warning:"), fmt.Sprintf(format, args...))
 }
 
 // ANSI colours.
@@ -167,9 +171,14 @@ const (
 	dim    = "2"
 )
 
-// paint wraps s in an ANSI colour when colour is on.
-func (a *app) paint(color, s string) string {
-	if !a.color {
+// paint wraps s in an ANSI colour when colour is on for stdout.
+func (a *app) paint(color, s string) string { return paintIf(a.color, color, s) }
+
+// paintErr is paint for what goes to stderr.
+func (a *app) paintErr(color, s string) string { return paintIf(a.colorErr, color, s) }
+
+func paintIf(on bool, color, s string) string {
+	if !on {
 		return s
 	}
 	return "\x1b[" + color + "m" + s + "\x1b[0m"
@@ -285,7 +294,7 @@ func (a *app) confirm(title string, summary [][2]string, question string) (bool,
 	for i, kv := range summary {
 		rows[i] = []string{kv[0], kv[1]}
 	}
-	fmt.Fprintln(a.errOut, a.paint(bold, title))
+	fmt.Fprintln(a.errOut, a.paintErr(bold, title))
 	for _, r := range rows {
 		fmt.Fprintf(a.errOut, "  %-18s %s\n", r[0], r[1])
 	}
@@ -348,7 +357,7 @@ func (a *app) progress(msg string) (update func(string), stop func()) {
 			mu.Unlock()
 			frame := frames[i%len(frames)]
 			w := utf8.RuneCountInString(frame) + 1 + utf8.RuneCountInString(m)
-			fmt.Fprintf(a.errOut, "\r%s %s%s", a.paint(cyan, frame), m, strings.Repeat(" ", max(width-w, 0)))
+			fmt.Fprintf(a.errOut, "\r%s %s%s", a.paintErr(cyan, frame), m, strings.Repeat(" ", max(width-w, 0)))
 			width = max(width, w)
 			select {
 			case <-done:

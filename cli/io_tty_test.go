@@ -53,3 +53,28 @@ func TestSpinner_ColourOnTerminal(t *testing.T) {
 		require.Contains(t, spinOnTerminal(t), "\x1b[")
 	})
 }
+
+// TestColour_PerStream: with stdout on a terminal and stderr redirected to
+// a file, the error line in the file holds no escape codes (and the other
+// way round, a terminal stderr keeps its colour when stdout is a file).
+func TestColour_PerStream(t *testing.T) {
+	t.Setenv("NO_COLOR", "x")
+	os.Unsetenv("NO_COLOR")
+	_, tty := testutil.OpenPTY(t)
+	var file strings.Builder
+	a := newApp(strings.NewReader(""), tty, &file)
+	require.NoError(t, a.setup(nil))
+	require.True(t, a.color)
+	a.reportError(io.ErrUnexpectedEOF)
+	require.Equal(t, "error: unexpected EOF\n", file.String())
+
+	ctl, tty2 := testutil.OpenPTY(t)
+	var out strings.Builder
+	b := newApp(strings.NewReader(""), &out, tty2)
+	require.NoError(t, b.setup(nil))
+	b.reportError(io.ErrUnexpectedEOF)
+	tty2.Close()
+	got, _ := io.ReadAll(ctl)
+	require.Contains(t, string(got), "\x1b[31merror:\x1b[0m")
+	require.Empty(t, out.String())
+}

@@ -92,7 +92,7 @@ is accepted too. Exits with code 1 when the signature does not verify.`,
 				if ok {
 					a.success("signature is valid: signed by %s", signer)
 				} else {
-					fmt.Fprintf(a.errOut, "%s signature is not valid for %s and this message\n", a.paint(red, "error:"), signer)
+					fmt.Fprintf(a.errOut, "%s signature is not valid for %s and this message\n", a.paintErr(red, "error:"), signer)
 				}
 			}); err != nil {
 				return err
