@@ -278,7 +278,7 @@ func (a *app) sendStakeCall(ctx context.Context, c *client.Client, w *walletFlag
 	return a.result(doc, func() {
 		a.success("%s included in block %d (fee %s)", call.Kind(), res.Height, doc.Fee)
 		for _, ch := range doc.Stakes {
-			a.printf("  %-7s %s on netuid %d, hotkey %s (%s, swap fee %s)\n", ch.Kind, alphaAmount(ch.Alpha), ch.NetUID, ch.Hotkey, ch.TAO, ch.SwapFee)
+			a.printf("  %-7s %s on netuid %d, hotkey %s (%s, swap fee %s)\n", ch.Kind, stakeAmount(tao.NetUID(ch.NetUID), ch.Alpha), ch.NetUID, ch.Hotkey, ch.TAO, ch.SwapFee)
 		}
 		a.printf("  transaction %s\n", res.Hash)
 	})
@@ -286,6 +286,15 @@ func (a *app) sendStakeCall(ctx context.Context, c *client.Client, w *walletFlag
 
 // alphaAmount formats alpha like TAO, with the alpha sign.
 func alphaAmount(v tao.Rao) string { return "α" + v.TAOString() }
+
+// stakeAmount formats a stake held on subnet n: alpha, or TAO on root
+// (netuid 0), whose stake is TAO 1:1.
+func stakeAmount(n tao.NetUID, v tao.Rao) string {
+	if n == tao.RootNetUID {
+		return v.String()
+	}
+	return alphaAmount(v)
+}
 
 // priceString formats a price in rao per alpha.
 func priceString(p tao.Rao) string { return p.String() + "/α" }

@@ -237,7 +237,7 @@ carries a limit price --tolerance below the current price unless --unsafe;
 				if !hasNet {
 					summary := [][2]string{{"Coldkey", cold.String()}, {"Hotkey", hot.String()}}
 					for _, s := range mine {
-						summary = append(summary, [2]string{fmt.Sprintf("Netuid %d", s.NetUID), fmt.Sprintf("%s ≈ %s", alphaAmount(s.Alpha), s.TAOValue)})
+						summary = append(summary, [2]string{fmt.Sprintf("Netuid %d", s.NetUID), fmt.Sprintf("%s ≈ %s", stakeAmount(tao.NetUID(s.NetUID), s.Alpha), s.TAOValue)})
 					}
 					summary = append(summary, [2]string{"Expected TAO", total.String() + " (at market, no limit)"}, feeRow(st))
 					return &stakeTx{"Unstake from every subnet", summary, tx.UnstakeAll{Hotkey: hot}}, nil
@@ -246,7 +246,7 @@ carries a limit price --tolerance below the current price unless --unsafe;
 				if amt.all {
 					amount = held
 				} else if amount > held {
-					return nil, withHint(fmt.Errorf("%s holds %s on %s, cannot remove %s", cold, alphaAmount(held), where, alphaAmount(amount)),
+					return nil, withHint(fmt.Errorf("%s holds %s on %s, cannot remove %s", cold, stakeAmount(n, held), where, stakeAmount(n, amount)),
 						"remove at most what you hold, or pass --all")
 				}
 				q, limit, err := quoteOrder(ctx, c, &slip, client.QuoteRequest{NetUID: n, Amount: amount})
@@ -254,7 +254,7 @@ carries a limit price --tolerance below the current price unless --unsafe;
 					return nil, err
 				}
 				call := tx.RemoveStake{Hotkey: hot, NetUID: n, AmountAlpha: amount, LimitPrice: limit, AllowPartial: slip.partial}
-				return &stakeTx{"Remove stake", orderRows(cold, hot, n, alphaAmount(amount)+" of "+alphaAmount(held), st, q), call}, nil
+				return &stakeTx{"Remove stake", orderRows(cold, hot, n, stakeAmount(n, amount)+" of "+stakeAmount(n, held), st, q), call}, nil
 			})
 		},
 	}

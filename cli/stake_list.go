@@ -78,7 +78,7 @@ With --json the document is the API's: {"address", "height", "stakes":
 // TAO on a subnet, TAO itself on root (netuid 0), where stake is TAO 1:1.
 func stakeCells(n tao.NetUID, amount, price tao.Rao) []string {
 	if n == tao.RootNetUID {
-		return []string{amount.String(), "1:1 (root)"}
+		return []string{stakeAmount(n, amount), "1:1 (root)"}
 	}
-	return []string{alphaAmount(amount), priceString(price)}
+	return []string{stakeAmount(n, amount), priceString(price)}
 }

@@ -46,13 +46,13 @@ func prepareTransition(ctx context.Context, c *client.Client, t *transition) ([]
 	if t.all {
 		t.amount = held.Alpha
 	} else if t.amount > held.Alpha {
-		return nil, 0, withHint(fmt.Errorf("%s holds %s on netuid %d, cannot move %s", t.fromCold, alphaAmount(held.Alpha), t.from, alphaAmount(t.amount)),
+		return nil, 0, withHint(fmt.Errorf("%s holds %s on netuid %d, cannot move %s", t.fromCold, stakeAmount(t.from, held.Alpha), t.from, stakeAmount(t.from, t.amount)),
 			"move at most what you hold, or pass --all")
 	}
 	rows := [][2]string{
 		{"From", fmt.Sprintf("netuid %d, hotkey %s, coldkey %s", t.from, t.fromHot, t.fromCold)},
 		{"To", fmt.Sprintf("netuid %d, hotkey %s, coldkey %s", t.to, t.toHot, t.toCold)},
-		{"Amount", alphaAmount(t.amount) + " of " + alphaAmount(held.Alpha)},
+		{"Amount", stakeAmount(t.from, t.amount) + " of " + stakeAmount(t.from, held.Alpha)},
 	}
 	if t.from == t.to {
 		value := mulDiv(t.amount, held.Price, tao.RaoPerTAO)
@@ -68,8 +68,8 @@ func prepareTransition(ctx context.Context, c *client.Client, t *transition) ([]
 		return nil, 0, quoteError(c, t.to, err)
 	}
 	rows = append(rows,
-		[2]string{"Sells for", fmt.Sprintf("%s at %s (swap fee %s)", sell.Out, priceString(sell.PriceBefore), alphaAmount(sell.Fee))},
-		[2]string{"Buys", fmt.Sprintf("%s at %s (swap fee %s)", alphaAmount(buy.Out), priceString(buy.PriceBefore), buy.Fee)},
+		[2]string{"Sells for", fmt.Sprintf("%s at %s (swap fee %s)", sell.Out, priceString(sell.PriceBefore), stakeAmount(t.from, sell.Fee))},
+		[2]string{"Buys", fmt.Sprintf("%s at %s (swap fee %s)", stakeAmount(t.to, buy.Out), priceString(buy.PriceBefore), buy.Fee)},
 	)
 	var limit tao.Rao
 	if t.slip != nil && buy.PriceBefore != 0 {
