@@ -276,13 +276,13 @@ func TestAPI_Contracts(t *testing.T) {
 	require.Equal(t, num(t, acct, "free")-7-num(t, st, "tx_fee"), free, "only the one transfer happened")
 }
 
-// TestTestnet_FourValidators (GOTENSOR_E2E=1): four validator processes
+// TestTestnet_FourValidators: four validator processes
 // keep making blocks with one killed, and it catches up when restarted,
 // with the same app hash at every height.
 func TestTestnet_FourValidators(t *testing.T) {
 	needBinary(t)
-	if os.Getenv("GOTENSOR_E2E") != "1" {
-		t.Skip("set GOTENSOR_E2E=1 to run four validator processes")
+	if testing.Short() {
+		t.Skip("runs four validator processes (about 20 s)")
 	}
 	t.Parallel()
 	dir := t.TempDir()

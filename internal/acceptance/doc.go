@@ -8,7 +8,7 @@
 // docs/walkthrough.md run command by command.
 //
 // The package has no code of its own. `go test ./internal/acceptance`
-// runs the suite (about two minutes on two loaded cores; -short skips
-// it). GOTENSOR_E2E=1 adds the four-validator testnet with a node killed
-// and restarted.
+// runs the suite (about a minute and a half on two cores, the
+// four-validator testnet with a node killed and restarted included;
+// -short skips it).
 package acceptance
