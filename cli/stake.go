@@ -35,11 +35,12 @@ for add and alpha for the others (9 decimals). See docs/economics.md,
 	return cmd
 }
 
-// hotkeyFlag is --hotkey-ss58: the hotkey a stake command acts on, or else
-// the wallet's hotkey (--hotkey NAME).
-type hotkeyFlag struct{ ss58 string }
+// addressFlag is an SS58-address option with btcli's hidden aliases:
+// --hotkey-ss58 (the hotkey a stake command acts on, or else the wallet's),
+// or a required one such as --to and --dest.
+type addressFlag struct{ ss58 string }
 
-func (h *hotkeyFlag) register(cmd *cobra.Command, name, usage string, aliases ...string) {
+func (h *addressFlag) register(cmd *cobra.Command, name, usage string, aliases ...string) {
 	f := cmd.Flags()
 	f.StringVar(&h.ss58, name, "", usage)
 	for _, al := range aliases {
@@ -49,7 +50,7 @@ func (h *hotkeyFlag) register(cmd *cobra.Command, name, usage string, aliases ..
 }
 
 // resolve returns the hotkey named by the flag, or the wallet's.
-func (h *hotkeyFlag) resolve(a *app, w *walletFlags, name string) (tao.AccountID, error) {
+func (h *addressFlag) resolve(a *app, w *walletFlags, name string) (tao.AccountID, error) {
 	if h.ss58 != "" {
 		id, err := tao.ParseAccountID(h.ss58)
 		if err != nil {
@@ -58,6 +59,19 @@ func (h *hotkeyFlag) resolve(a *app, w *walletFlags, name string) (tao.AccountID
 		return id, nil
 	}
 	return a.hotkeyPub(w)
+}
+
+// required returns the address the flag --name names, which must be given;
+// what says what it is, for the error.
+func (h *addressFlag) required(name, what string) (tao.AccountID, error) {
+	if h.ss58 == "" {
+		return tao.AccountID{}, usageErrorf("the %s is required: pass --%s SS58", what, name)
+	}
+	id, err := tao.ParseAccountID(h.ss58)
+	if err != nil {
+		return tao.AccountID{}, usageErrorf("--%s: %v", name, err)
+	}
+	return id, nil
 }
 
 // slippageFlags are the price-protection options of add, remove and swap.

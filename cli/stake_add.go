@@ -17,7 +17,7 @@ func newStakeAddCmd(a *app) *cobra.Command {
 	var (
 		w      walletFlags
 		net    networkFlag
-		hk     hotkeyFlag
+		hk     addressFlag
 		amt    amountFlags
 		slip   slippageFlags
 		netuid uint16
@@ -181,7 +181,7 @@ func newStakeRemoveCmd(a *app) *cobra.Command {
 	var (
 		w      walletFlags
 		net    networkFlag
-		hk     hotkeyFlag
+		hk     addressFlag
 		amt    amountFlags
 		slip   slippageFlags
 		netuid uint16

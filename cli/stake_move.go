@@ -90,8 +90,8 @@ func newStakeMoveCmd(a *app) *cobra.Command {
 	var (
 		w          walletFlags
 		net        networkFlag
-		from       hotkeyFlag
-		to         string
+		from       addressFlag
+		to         addressFlag
 		amt        amountFlags
 		orig, dest uint16
 	)
@@ -108,12 +108,9 @@ restaked, with one swap fee.`,
 			if err := requireFlag(cmd, "origin-netuid"); err != nil {
 				return err
 			}
-			if to == "" {
-				return usageErrorf("the destination hotkey is required: pass --to SS58")
-			}
-			toHot, err := tao.ParseAccountID(to)
+			toHot, err := to.required("to", "destination hotkey")
 			if err != nil {
-				return usageErrorf("--to: %v", err)
+				return err
 			}
 			if !cmd.Flags().Changed("dest-netuid") {
 				dest = orig
@@ -129,12 +126,7 @@ restaked, with one swap fee.`,
 	w.register(cmd)
 	net.register(cmd)
 	from.register(cmd, "from", "hotkey to move the stake from (SS58); else the wallet's hotkey", "hotkey-ss58")
-	f := cmd.Flags()
-	f.StringVar(&to, "to", "", "hotkey to move the stake to (SS58)")
-	for _, al := range []string{"dest-ss58", "dest"} {
-		f.StringVar(&to, al, "", "alias of --to (btcli)")
-		_ = f.MarkHidden(al)
-	}
+	to.register(cmd, "to", "hotkey to move the stake to (SS58)", "dest-ss58", "dest")
 	netuidFlag(cmd, &orig, "origin-netuid", "subnet the stake is on", "origin")
 	netuidFlag(cmd, &dest, "dest-netuid", "subnet to move it to (default: the origin)")
 	amt.register(cmd, "alpha", "move the whole stake", "stake-all")
@@ -145,8 +137,8 @@ func newStakeTransferCmd(a *app) *cobra.Command {
 	var (
 		w          walletFlags
 		net        networkFlag
-		hk         hotkeyFlag
-		destCold   string
+		hk         addressFlag
+		destCold   addressFlag
 		amt        amountFlags
 		orig, dest uint16
 	)
@@ -162,12 +154,9 @@ transfers (transfer_toggle).`,
 			if err := requireFlag(cmd, "origin-netuid"); err != nil {
 				return err
 			}
-			if destCold == "" {
-				return usageErrorf("the destination coldkey is required: pass --dest SS58")
-			}
-			toCold, err := tao.ParseAccountID(destCold)
+			toCold, err := destCold.required("dest", "destination coldkey")
 			if err != nil {
-				return usageErrorf("--dest: %v", err)
+				return err
 			}
 			if !cmd.Flags().Changed("dest-netuid") {
 				dest = orig
@@ -183,12 +172,7 @@ transfers (transfer_toggle).`,
 	w.register(cmd)
 	net.register(cmd)
 	hk.register(cmd, "hotkey-ss58", "hotkey the stake is on (SS58); else the wallet's hotkey", "hotkey-ss58-address")
-	f := cmd.Flags()
-	f.StringVar(&destCold, "dest", "", "coldkey to give the stake to (SS58)")
-	for _, al := range []string{"dest-ss58", "dest-coldkey"} {
-		f.StringVar(&destCold, al, "", "alias of --dest (btcli)")
-		_ = f.MarkHidden(al)
-	}
+	destCold.register(cmd, "dest", "coldkey to give the stake to (SS58)", "dest-ss58", "dest-coldkey")
 	netuidFlag(cmd, &orig, "origin-netuid", "subnet the stake is on")
 	netuidFlag(cmd, &dest, "dest-netuid", "subnet the recipient gets it on (default: the origin)")
 	amt.register(cmd, "alpha", "transfer the whole stake", "stake-all")
@@ -199,7 +183,7 @@ func newStakeSwapCmd(a *app) *cobra.Command {
 	var (
 		w          walletFlags
 		net        networkFlag
-		hk         hotkeyFlag
+		hk         addressFlag
 		amt        amountFlags
 		slip       slippageFlags
 		orig, dest uint16
@@ -247,7 +231,7 @@ the ratio the quoted swap ends at, unless --unsafe; --allow-partial-stake moves 
 
 // runTransition is the common body of move, transfer and swap: parse the
 // amount, resolve the keys, read and quote, confirm, send.
-func (a *app) runTransition(cmd *cobra.Command, w *walletFlags, net *networkFlag, hk *hotkeyFlag, hkName string, amt *amountFlags,
+func (a *app) runTransition(cmd *cobra.Command, w *walletFlags, net *networkFlag, hk *addressFlag, hkName string, amt *amountFlags,
 	describe func(cold, hot tao.AccountID, amount tao.Rao) *transition, build func(*transition, tao.Rao) tx.Call) error {
 	amount, err := amt.parse()
 	if err != nil {

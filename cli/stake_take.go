@@ -24,7 +24,7 @@ func newSetTakeCmd(a *app) *cobra.Command {
 	var (
 		w    walletFlags
 		net  networkFlag
-		hk   hotkeyFlag
+		hk   addressFlag
 		take string
 	)
 	cmd := &cobra.Command{
@@ -93,7 +93,7 @@ func newGetTakeCmd(a *app) *cobra.Command {
 	var (
 		w   walletFlags
 		net networkFlag
-		hk  hotkeyFlag
+		hk  addressFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "get-take",

@@ -19,7 +19,7 @@ func newAssociateHotkeyCmd(a *app) *cobra.Command {
 	var (
 		w   walletFlags
 		net networkFlag
-		hk  hotkeyFlag
+		hk  addressFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "associate-hotkey",
