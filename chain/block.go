@@ -13,17 +13,16 @@ type Block struct {
 }
 
 // BeginBlock runs the start-of-block steps (subtensor-spec §2.1), before the
-// block's transactions:
+// block's transactions, in the spec's order:
 //
-//  1. The coinbase (coinbase.go): the block emission for the current
+//  1. registration burns decay (registration.go, §4.2);
+//  2. the coinbase (coinbase.go): the block emission for the current
 //     issuance (§2.2) is minted; the subnets that emit take their shares
 //     into their pools and pending alpha, the rest (all of it while no
 //     subnet emits) goes to the treasury (params.Treasury); moving prices
 //     are updated; the epochs that fall due run and pay out (epoch.go).
-//
-// Later areas add their steps here, in the spec's order.
 func BeginBlock(s *State, b Block) {
-	updateRegistrationPrices(s, b) // registration burns decay first (§2.1 step 1)
+	updateRegistrationPrices(s, b)
 	runCoinbase(s, b)
 }
 
